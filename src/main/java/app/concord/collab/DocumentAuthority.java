@@ -1,0 +1,291 @@
+package app.concord.collab;
+
+import app.concord.ot.InvalidOperationException;
+import app.concord.ot.Range;
+import app.concord.ot.TextBuffer;
+import app.concord.ot.TextOperation;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The single authority over one document (server-centred OT, PROTOCOL.md "Model"): it
+ * orders operations, transforms each one past everything applied since the revision it
+ * was made against, applies it, and remembers it so that a resent {@code (client, seq)}
+ * is recognised instead of applied twice. It also keeps who is present and their
+ * selections, moved along with every edit.
+ *
+ * <p>It never sends anything: acknowledging the author and broadcasting to the others is
+ * the caller's job. It is not thread-safe; its owner serialises every call (one lock per
+ * document, so documents never wait for each other).
+ */
+public final class DocumentAuthority {
+
+    /** Cursor colours, chosen to stay readable on a light background and distinct from each other. */
+    static final List<String> COLORS = List.of(
+            "#d81b60", "#1e88e5", "#43a047", "#f4511e", "#8e24aa", "#00897b",
+            "#fb8c00", "#3949ab", "#c0ca33", "#6d4c41", "#00acc1", "#e53935");
+
+    private final String id;
+    private final TextBuffer text;
+    private final int maxLength;
+    private final int historyInMemory;
+    private final HistorySource older;
+    private final ArrayDeque<Revision> recent = new ArrayDeque<>();
+    private final Map<String, long[]> lastApplied = new HashMap<>();
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private int rev;
+
+    /**
+     * @param text            the document at revision {@code rev}
+     * @param recent          the revisions that led to {@code rev}, oldest first, ending at {@code rev}
+     *                        (possibly fewer than all of them)
+     * @param lastSeqs        each client's last applied {@code seq} with the revision it made,
+     *                        as {@code {seq, rev}}, for revisions not in {@code recent}
+     * @param maxLength       the longest the document may grow, in code units
+     * @param historyInMemory how many recent revisions to keep in memory; older ones come from {@code older}
+     */
+    public DocumentAuthority(String id, String text, int rev, List<Revision> recent, Map<String, long[]> lastSeqs,
+            int maxLength, int historyInMemory, HistorySource older) {
+        this.id = id;
+        this.text = new TextBuffer(text);
+        this.rev = rev;
+        this.maxLength = maxLength;
+        this.historyInMemory = Math.max(1, historyInMemory);
+        this.older = older;
+        lastSeqs.forEach((client, seqRev) -> lastApplied.put(client, seqRev.clone()));
+        int expected = rev - recent.size() + 1;
+        for (Revision r : recent) {
+            if (r.rev() != expected++) {
+                throw new IllegalArgumentException("history of " + id + " is not contiguous at revision " + r.rev());
+            }
+            remember(r);
+        }
+    }
+
+    /** A new empty document at revision 0. */
+    public static DocumentAuthority empty(String id, int maxLength) {
+        return new DocumentAuthority(id, "", 0, List.of(), Map.of(), maxLength, 10_000, HistorySource.NONE);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The current revision: the number of operations applied since the document was empty. */
+    public int revision() {
+        return rev;
+    }
+
+    /** The current text, live: it changes with the next applied operation. */
+    public CharSequence text() {
+        return text;
+    }
+
+    public int length() {
+        return text.length();
+    }
+
+    /**
+     * Applies {@code op}, made by {@code client} against revision {@code baseRev} as its
+     * operation number {@code seq}, unless that {@code (client, seq)} was applied before.
+     *
+     * @return the applied revision, or the revision of the earlier application of a duplicate
+     * @throws InvalidOperationException  when {@code op} does not fit the document at {@code baseRev},
+     *                                    or {@code baseRev} is ahead of the current revision
+     * @throws DocumentTooLargeException  when the result would exceed the length limit
+     * @throws StaleRevisionException     when the history since {@code baseRev} is no longer available
+     */
+    public Receipt receive(int baseRev, String client, long seq, TextOperation op) {
+        if (seq < 1) {
+            throw new InvalidOperationException("seq must be 1 or more, got " + seq);
+        }
+        long[] last = lastApplied.get(client);
+        if (last != null && seq <= last[0]) {
+            return Receipt.duplicate(revisionOf(client, seq, last), seq);
+        }
+        if (baseRev < 0 || baseRev > rev) {
+            throw new InvalidOperationException("rev " + baseRev + " is not a revision of this document (current revision is " + rev + ")");
+        }
+        List<Revision> since = baseRev == rev ? List.of() : revisionsAfter(baseRev);
+        int lengthAtBase = since.isEmpty() ? text.length() : since.get(0).operation().baseLength();
+        if (op.baseLength() != lengthAtBase) {
+            throw new InvalidOperationException("operation expects a document of length " + op.baseLength()
+                    + " but the document had length " + lengthAtBase + " at revision " + baseRev);
+        }
+        TextOperation transformed = op;
+        for (Revision concurrent : since) {
+            transformed = TextOperation.transform(concurrent.operation(), transformed).later();
+        }
+        if (transformed.targetLength() > maxLength && transformed.targetLength() > transformed.baseLength()) {
+            throw new DocumentTooLargeException("the document would have " + transformed.targetLength()
+                    + " code units; the limit is " + maxLength);
+        }
+        transformed.applyTo(text);
+        Revision applied = new Revision(rev + 1, client, seq, transformed);
+        rev = applied.rev();
+        remember(applied);
+        moveCursors(applied);
+        return new Receipt(applied.rev(), seq, applied);
+    }
+
+    /**
+     * Every revision after {@code fromRev}, oldest first: the catch-up for a client that has
+     * {@code fromRev}.
+     *
+     * @throws StaleRevisionException when part of that history cannot be found
+     */
+    public List<Revision> revisionsAfter(int fromRev) {
+        return revisions(fromRev, rev);
+    }
+
+    /**
+     * Revisions {@code fromExclusive + 1 .. toInclusive}, oldest first, from memory where
+     * they are still there and from the {@link HistorySource} before that.
+     *
+     * @throws StaleRevisionException when part of that history cannot be found
+     */
+    public List<Revision> revisions(int fromExclusive, int toInclusive) {
+        if (fromExclusive < 0 || toInclusive < fromExclusive || toInclusive > rev) {
+            throw new IllegalArgumentException("revisions " + fromExclusive + ".." + toInclusive + " are outside 0.." + rev);
+        }
+        List<Revision> result = new ArrayList<>(toInclusive - fromExclusive);
+        int firstInMemory = recent.isEmpty() ? rev + 1 : recent.peekFirst().rev();
+        if (fromExclusive + 1 < firstInMemory) {
+            int loadTo = Math.min(toInclusive, firstInMemory - 1);
+            List<Revision> loaded = older.load(fromExclusive, loadTo);
+            if (loaded.size() != loadTo - fromExclusive) {
+                throw new StaleRevisionException("the history of " + id + " before revision " + firstInMemory + " is not available");
+            }
+            result.addAll(loaded);
+        }
+        for (Revision r : recent) {
+            if (r.rev() > toInclusive) {
+                break;
+            }
+            if (r.rev() > fromExclusive) {
+                result.add(r);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Marks {@code client} present under {@code name}. A client already present (a
+     * reconnect) keeps its colour; a new one gets the first colour nobody here is using,
+     * starting from one derived from its id so that it tends to keep the same colour.
+     */
+    public Peer join(String client, String name) {
+        Peer existing = peers.get(client);
+        String color = existing != null ? existing.color() : freeColor(client);
+        Peer peer = new Peer(client, name, color, existing != null ? existing.ranges() : List.of());
+        peers.put(client, peer);
+        return peer;
+    }
+
+    /** Forgets {@code client}'s presence; true when it was present. */
+    public boolean leave(String client) {
+        return peers.remove(client) != null;
+    }
+
+    public boolean isPresent(String client) {
+        return peers.containsKey(client);
+    }
+
+    /** Everyone present, in order of arrival. */
+    public Collection<Peer> peers() {
+        return List.copyOf(peers.values());
+    }
+
+    /**
+     * Records {@code client}'s selection, given at revision {@code atRev}, and returns it
+     * transformed to the current revision.
+     *
+     * @throws IllegalArgumentException when a range lies outside the document at {@code atRev}
+     *                                  or {@code atRev} is not a revision of the document
+     * @throws StaleRevisionException   when the history since {@code atRev} is no longer available
+     */
+    public List<Range> moveCursor(String client, int atRev, List<Range> ranges) {
+        Peer peer = peers.get(client);
+        if (peer == null) {
+            throw new IllegalStateException(client + " is not present in " + id);
+        }
+        if (atRev < 0 || atRev > rev) {
+            throw new IllegalArgumentException("rev " + atRev + " is not a revision of this document (current revision is " + rev + ")");
+        }
+        List<Revision> since = atRev == rev ? List.of() : revisionsAfter(atRev);
+        int lengthThen = since.isEmpty() ? text.length() : since.get(0).operation().baseLength();
+        List<Range> current = new ArrayList<>(ranges.size());
+        for (Range range : ranges) {
+            if (range.from() < 0 || range.to() > lengthThen) {
+                throw new IllegalArgumentException("range [" + range.anchor() + "," + range.head()
+                        + "] is outside the document, which had length " + lengthThen + " at revision " + atRev);
+            }
+            Range moved = range;
+            for (Revision r : since) {
+                moved = moved.transform(r.operation(), r.client().equals(client));
+            }
+            current.add(moved);
+        }
+        peers.put(client, peer.withRanges(current));
+        return List.copyOf(current);
+    }
+
+    private void remember(Revision r) {
+        recent.addLast(r);
+        while (recent.size() > historyInMemory) {
+            recent.removeFirst();
+        }
+        lastApplied.put(r.client(), new long[] {r.seq(), r.rev()});
+    }
+
+    private int revisionOf(String client, long seq, long[] last) {
+        if (seq == last[0]) {
+            return (int) last[1];
+        }
+        var it = recent.descendingIterator();
+        while (it.hasNext()) {
+            Revision r = it.next();
+            if (r.client().equals(client) && r.seq() == seq) {
+                return r.rev();
+            }
+        }
+        OptionalInt found = older.revisionOf(client, seq);
+        if (found.isPresent()) {
+            return found.getAsInt();
+        }
+        throw new InvalidOperationException("operation " + seq + " of " + client
+                + " is older than its last applied operation " + last[0] + " and is not in the history");
+    }
+
+    private void moveCursors(Revision applied) {
+        for (Map.Entry<String, Peer> e : peers.entrySet()) {
+            Peer p = e.getValue();
+            if (p.ranges().isEmpty()) {
+                continue;
+            }
+            boolean byOwner = p.client().equals(applied.client());
+            List<Range> moved = new ArrayList<>(p.ranges().size());
+            for (Range range : p.ranges()) {
+                moved.add(range.transform(applied.operation(), byOwner));
+            }
+            e.setValue(p.withRanges(moved));
+        }
+    }
+
+    private String freeColor(String client) {
+        int start = Math.floorMod(client.hashCode(), COLORS.size());
+        for (int i = 0; i < COLORS.size(); i++) {
+            String candidate = COLORS.get((start + i) % COLORS.size());
+            if (peers.values().stream().noneMatch(p -> p.color().equals(candidate))) {
+                return candidate;
+            }
+        }
+        return COLORS.get(start);
+    }
+}

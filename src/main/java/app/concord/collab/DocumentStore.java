@@ -1,0 +1,30 @@
+package app.concord.collab;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Durable storage of documents as an op log plus snapshots. Implementations are safe to
+ * call from several threads.
+ */
+public interface DocumentStore {
+
+    /** The stored document, or {@link StoredDocument#empty()} for an id never written. */
+    StoredDocument load(String docId);
+
+    /**
+     * Makes every commit of {@code batch} durable, atomically: when this returns, all of
+     * them survive a crash; when it throws, none of them is stored. The batch may mix
+     * documents; for each document its revisions are consecutive and in order.
+     */
+    void commit(List<Commit> batch);
+
+    /** Revisions {@code fromExclusive + 1 .. toInclusive} of {@code docId} that are stored, in order. */
+    List<Revision> revisions(String docId, int fromExclusive, int toInclusive);
+
+    /** The revision made by {@code client}'s operation {@code seq} in {@code docId}, if stored. */
+    OptionalInt revisionOf(String docId, String client, long seq);
+
+    /** True when the store answers now; used by the readiness check. */
+    boolean isAvailable();
+}

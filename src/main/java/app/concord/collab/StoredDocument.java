@@ -1,0 +1,22 @@
+package app.concord.collab;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a {@link DocumentStore} holds of one document: its latest snapshot, every revision
+ * after it in order, and each client's last applied {@code seq} with the revision it made
+ * (as {@code {seq, rev}}), over the whole history, so that duplicates are recognised even
+ * across snapshots.
+ */
+public record StoredDocument(String snapshotText, int snapshotRev, List<Revision> after, Map<String, long[]> lastSeqs) {
+
+    public static StoredDocument empty() {
+        return new StoredDocument("", 0, List.of(), Map.of());
+    }
+
+    /** The revision the document is at. */
+    public int rev() {
+        return snapshotRev + after.size();
+    }
+}

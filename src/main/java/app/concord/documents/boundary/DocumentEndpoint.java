@@ -1,0 +1,128 @@
+package app.concord.documents.boundary;
+
+import app.concord.collab.LiveDocument;
+import app.concord.collab.LiveDocuments;
+import app.concord.collab.ProtocolException;
+import app.concord.collab.RateLimiter;
+import app.concord.documents.control.Collaboration;
+import app.concord.protocol.ClientMessage;
+import app.concord.protocol.ErrorCode;
+import app.concord.protocol.JsonCodec;
+import app.concord.protocol.ServerMessage;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+
+/**
+ * Protocol v1 over WebSocket, one instance per connection. It only translates: decoded
+ * messages become calls on the document's {@link LiveDocument}, refusals become the
+ * protocol's {@code error} and close code.
+ */
+@ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class)
+public class DocumentEndpoint {
+
+    private static final System.Logger LOG = System.getLogger(DocumentEndpoint.class.getName());
+
+    @Inject
+    Collaboration collaboration;
+
+    private LiveDocuments documents;
+    private String docId;
+    private WebSocketConnection connection;
+    private RateLimiter opRate;
+    private LiveDocument document;
+    private LiveDocument.Member member;
+
+    @OnOpen
+    public void open(Session session, @PathParam("docId") String docId) throws IOException {
+        if (!JsonCodec.ID.matcher(docId).matches()) {
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "document id must match [A-Za-z0-9_-]{1,64}"));
+            return;
+        }
+        this.docId = docId;
+        documents = collaboration.documents();
+        int maxChars = documents.limits().maxMessageChars();
+        // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
+        session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
+        connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor());
+        opRate = new RateLimiter(documents.limits().opsPerSecond(), documents.limits().opsBurst(), System.nanoTime());
+    }
+
+    @OnMessage
+    public void message(ClientMessage message) {
+        if (connection == null || connection.isClosing()) {
+            return;
+        }
+        try {
+            dispatch(message);
+        } catch (ProtocolException e) {
+            refuse(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle a message for " + docId, e);
+            refuse(ErrorCode.SERVER_ERROR, "the server failed to handle this message");
+        }
+    }
+
+    private void dispatch(ClientMessage message) {
+        if (message instanceof ClientMessage.Invalid invalid) {
+            refuse(invalid.code(), invalid.message());
+        } else if (message instanceof ClientMessage.Ping) {
+            connection.send(new ServerMessage.Pong());
+        } else if (message instanceof ClientMessage.Join join) {
+            if (member != null) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
+            }
+            document = documents.acquire(docId);
+            try {
+                member = document.join(connection, join, false);
+            } catch (RuntimeException e) {
+                documents.release(document);
+                document = null;
+                throw e;
+            }
+        } else if (member == null) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "the first message must be join");
+        } else if (message instanceof ClientMessage.Op op) {
+            if (!opRate.tryAcquire(System.nanoTime())) {
+                throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + documents.limits().opsPerSecond()
+                        + " operations per second");
+            }
+            document.submit(member, op);
+        } else if (message instanceof ClientMessage.Cursor cursor) {
+            document.cursor(member, cursor);
+        }
+    }
+
+    private void refuse(ErrorCode code, String text) {
+        connection.send(new ServerMessage.Error(code, text));
+        if (code.closes()) {
+            connection.close(code.closeCode(), code.wire());
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        if (connection != null) {
+            connection.closed();
+        }
+        if (document != null) {
+            if (member != null) {
+                document.leave(member);
+            }
+            documents.release(document);
+            document = null;
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(System.Logger.Level.DEBUG, "WebSocket error on " + docId, failure);
+    }
+}

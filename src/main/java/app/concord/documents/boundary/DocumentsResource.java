@@ -1,0 +1,134 @@
+package app.concord.documents.boundary;
+
+import app.concord.collab.LiveDocument;
+import app.concord.collab.LiveDocuments;
+import app.concord.collab.Revision;
+import app.concord.documents.control.Collaboration;
+import app.concord.documents.control.DocumentIds;
+import app.concord.protocol.JsonCodec;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/** PROTOCOL.md "HTTP": create documents, read their text, and replay their history. */
+@Path("docs")
+@Produces(MediaType.APPLICATION_JSON + ";charset=UTF-8")
+public class DocumentsResource {
+
+    /** Most revisions one history request returns. */
+    static final int MAX_HISTORY_PAGE = 10_000;
+
+    @Inject
+    Collaboration collaboration;
+
+    @POST
+    public Response create() {
+        String id = DocumentIds.fresh();
+        return Response.created(URI.create("/api/docs/" + id)).entity(documentJson(id, 0, "")).build();
+    }
+
+    @GET
+    @Path("{docId}")
+    public String document(@PathParam("docId") String docId) {
+        LiveDocument.Snapshot snapshot = snapshot(docId);
+        return documentJson(docId, snapshot.rev(), snapshot.text());
+    }
+
+    @GET
+    @Path("{docId}/text")
+    @Produces(MediaType.TEXT_PLAIN + ";charset=UTF-8")
+    public String text(@PathParam("docId") String docId) {
+        return snapshot(docId).text();
+    }
+
+    @GET
+    @Path("{docId}/ops")
+    public String ops(@PathParam("docId") String docId, @QueryParam("from") String from, @QueryParam("to") String to) {
+        checkId(docId);
+        int fromRev = from == null ? 0 : revision("from", from);
+        return withDocument(docId, document -> {
+            int current = document.durableRevision();
+            int toRev = to == null ? Math.min(current, fromRev + MAX_HISTORY_PAGE) : revision("to", to);
+            if (fromRev > toRev) {
+                throw ApiError.badRequest("from (" + fromRev + ") is after to (" + toRev + ")");
+            }
+            if (toRev > current) {
+                throw ApiError.badRequest("to (" + toRev + ") is after the current revision " + current);
+            }
+            if (toRev - fromRev > MAX_HISTORY_PAGE) {
+                throw ApiError.badRequest("at most " + MAX_HISTORY_PAGE + " revisions per request");
+            }
+            List<Revision> revisions = document.history(fromRev, toRev);
+            StringBuilder out = new StringBuilder(64 + revisions.size() * 48).append('[');
+            for (int i = 0; i < revisions.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                JsonCodec.revision(revisions.get(i), out);
+            }
+            return out.append(']').toString();
+        });
+    }
+
+    private LiveDocument.Snapshot snapshot(String docId) {
+        checkId(docId);
+        return withDocument(docId, document -> {
+            try {
+                return document.snapshot().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(503, "server-error", "interrupted");
+            } catch (ExecutionException | TimeoutException e) {
+                throw new ApiError(503, "server-error", "the document is not available right now");
+            }
+        });
+    }
+
+    private <T> T withDocument(String docId, Function<LiveDocument, T> work) {
+        LiveDocuments documents = collaboration.documents();
+        LiveDocument document = documents.acquire(docId);
+        try {
+            return work.apply(document);
+        } finally {
+            documents.release(document);
+        }
+    }
+
+    private static void checkId(String docId) {
+        if (!JsonCodec.ID.matcher(docId).matches()) {
+            throw ApiError.badRequest("document id must match [A-Za-z0-9_-]{1,64}");
+        }
+    }
+
+    private static int revision(String name, String value) {
+        try {
+            int rev = Integer.parseInt(value);
+            if (rev >= 0) {
+                return rev;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.badRequest(name + " must be a revision number (0 or more), not \"" + value + "\"");
+    }
+
+    private static String documentJson(String id, int rev, String text) {
+        StringBuilder out = new StringBuilder(text.length() + 64).append("{\"id\":");
+        JsonCodec.quote(id, out);
+        out.append(",\"rev\":").append(rev).append(",\"text\":");
+        JsonCodec.quote(text, out);
+        return out.append('}').toString();
+    }
+}

@@ -1,0 +1,129 @@
+package app.concord.documents.boundary;
+
+import app.concord.collab.Connection;
+import app.concord.protocol.ServerMessage;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * A WebSocket session with a bounded outgoing queue and one asynchronous send in flight,
+ * so a sender never waits for a receiver. A receiver that lets {@code maxQueued} frames
+ * pile up is closed (1013, try again later): it can resume from its last revision, and
+ * everyone else keeps receiving at full speed.
+ */
+final class WebSocketConnection implements Connection {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
+
+    private final Session session;
+    private final int maxQueued;
+    private final Executor closer;
+    private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean inSend;
+    private boolean completedInline;
+    private CloseReason closeWhenFlushed;
+    private boolean closed;
+
+    WebSocketConnection(Session session, int maxQueued, Executor closer) {
+        this.session = session;
+        this.maxQueued = maxQueued;
+        this.closer = closer;
+    }
+
+    @Override
+    public synchronized void send(ServerMessage message) {
+        if (closed || closeWhenFlushed != null) {
+            return;
+        }
+        if (queue.size() >= maxQueued) {
+            queue.clear();
+            closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow: resume from your last revision"));
+            return;
+        }
+        queue.addLast(message);
+        pump();
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        if (closed || closeWhenFlushed != null) {
+            return;
+        }
+        closeWhenFlushed = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+        if (!sending) {
+            pump();
+        }
+    }
+
+    /** The container reported the session closed. */
+    synchronized void closed() {
+        closed = true;
+        queue.clear();
+    }
+
+    synchronized boolean isClosing() {
+        return closed || closeWhenFlushed != null;
+    }
+
+    /** Starts sends until one is in flight or the queue is empty. Caller holds the lock. */
+    private void pump() {
+        while (!sending && !closed) {
+            ServerMessage next = queue.pollFirst();
+            if (next == null) {
+                if (closeWhenFlushed != null) {
+                    closeNow(closeWhenFlushed);
+                }
+                return;
+            }
+            sending = true;
+            inSend = true;
+            completedInline = false;
+            try {
+                session.getAsyncRemote().sendObject(next, this::sent);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "send failed", e);
+                closeNow(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+                return;
+            } finally {
+                inSend = false;
+            }
+            if (completedInline) {
+                sending = false;
+            }
+        }
+    }
+
+    private synchronized void sent(SendResult result) {
+        if (!result.isOK()) {
+            LOG.log(System.Logger.Level.DEBUG, "send failed", result.getException());
+            queue.clear();
+            closed = true;
+            return;
+        }
+        if (inSend) {
+            completedInline = true;
+            return;
+        }
+        sending = false;
+        pump();
+    }
+
+    /** Closes off the caller's thread: closing may wait on a peer that does not read. */
+    private void closeNow(CloseReason reason) {
+        closed = true;
+        closer.execute(() -> {
+            try {
+                if (session.isOpen()) {
+                    session.close(reason);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+            }
+        });
+    }
+}

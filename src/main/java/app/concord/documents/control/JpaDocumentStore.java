@@ -1,0 +1,197 @@
+package app.concord.documents.control;
+
+import app.concord.collab.Commit;
+import app.concord.collab.DocumentStore;
+import app.concord.collab.Revision;
+import app.concord.collab.StoredDocument;
+import app.concord.documents.entity.LoggedRevision;
+import app.concord.documents.entity.Snapshot;
+import app.concord.protocol.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The durable {@link DocumentStore}: an op log with one row per revision, and one
+ * snapshot row per document, in the container's default datasource. A batch is one JTA
+ * transaction of its own, so a failed batch leaves nothing behind and a stored one is
+ * durable when {@link #commit} returns. Reads join or start a transaction too: their few
+ * queries then share one connection, and large objects stay readable on databases that
+ * only serve them inside a transaction (Hibernate maps {@code @Lob} text to one on
+ * PostgreSQL).
+ */
+@ApplicationScoped
+public class JpaDocumentStore implements DocumentStore {
+
+    private static final Logger LOG = Logger.getLogger(JpaDocumentStore.class.getName());
+
+    /** How long the readiness probe waits for the database, in milliseconds. */
+    static final int PROBE_TIMEOUT_MILLIS = 2000;
+
+    @PersistenceContext(unitName = "concord")
+    EntityManager em;
+
+    @Override
+    @Transactional
+    public StoredDocument load(String docId) {
+        Snapshot snapshot = em.find(Snapshot.class, docId);
+        String text = snapshot == null ? "" : snapshot.body();
+        int base = snapshot == null ? 0 : snapshot.revision();
+        List<Revision> after = read(docId, base, Integer.MAX_VALUE);
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i).rev() != base + i + 1) {
+                throw new IllegalStateException("the op log of " + docId + " has a gap after revision " + (base + i));
+            }
+        }
+        // Bounded by what was read, so a commit landing meanwhile cannot show up here only.
+        List<Object[]> rows = em.createQuery("SELECT r.client, MAX(r.seq), MAX(r.revision) FROM LoggedRevision r"
+                        + " WHERE r.docId = :doc AND r.revision <= :upTo GROUP BY r.client", Object[].class)
+                .setParameter("doc", docId)
+                .setParameter("upTo", base + after.size())
+                .getResultList();
+        Map<String, long[]> lastSeqs = new HashMap<>();
+        for (Object[] row : rows) {
+            lastSeqs.put((String) row[0], new long[] {((Number) row[1]).longValue(), ((Number) row[2]).longValue()});
+        }
+        return new StoredDocument(text, base, after, lastSeqs);
+    }
+
+    /**
+     * Writes the whole batch in a new transaction. Only the newest snapshot of each
+     * document is written. A revision that does not follow the stored ones, or that a
+     * concurrent writer stored first (the key catches that), fails the batch as a whole.
+     */
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void commit(List<Commit> batch) {
+        checkFollowsStoredRevisions(batch);
+        long now = System.currentTimeMillis();
+        Map<String, Commit> snapshots = new LinkedHashMap<>();
+        StringBuilder json = new StringBuilder();
+        for (Commit c : batch) {
+            Revision r = c.revision();
+            json.setLength(0);
+            JsonCodec.operation(r.operation(), json);
+            em.persist(new LoggedRevision(c.docId(), r.rev(), r.client(), r.seq(), json.toString(), now));
+            if (c.snapshot() != null) {
+                snapshots.put(c.docId(), c);
+            }
+        }
+        for (Commit c : snapshots.values()) {
+            saveSnapshot(c.docId(), c.revision().rev(), c.snapshot());
+        }
+        em.flush();
+    }
+
+    /** Overwrites the document's snapshot in place, without reading the old text back. */
+    private void saveSnapshot(String docId, int rev, String text) {
+        int updated = em.createQuery("UPDATE Snapshot s SET s.revision = :rev, s.body = :body"
+                        + " WHERE s.docId = :doc AND s.revision < :rev")
+                .setParameter("rev", rev)
+                .setParameter("body", text)
+                .setParameter("doc", docId)
+                .executeUpdate();
+        if (updated == 0 && em.createQuery("SELECT COUNT(s) FROM Snapshot s WHERE s.docId = :doc", Long.class)
+                .setParameter("doc", docId)
+                .getSingleResult() == 0) {
+            em.persist(new Snapshot(docId, rev, text));
+        }
+    }
+
+    @Override
+    @Transactional
+    public List<Revision> revisions(String docId, int fromExclusive, int toInclusive) {
+        return read(docId, fromExclusive, toInclusive);
+    }
+
+    @Override
+    @Transactional
+    public OptionalInt revisionOf(String docId, String client, long seq) {
+        List<Integer> found = em.createQuery("SELECT r.revision FROM LoggedRevision r"
+                        + " WHERE r.docId = :doc AND r.client = :client AND r.seq = :seq", Integer.class)
+                .setParameter("doc", docId)
+                .setParameter("client", client)
+                .setParameter("seq", seq)
+                .setMaxResults(1)
+                .getResultList();
+        return found.isEmpty() ? OptionalInt.empty() : OptionalInt.of(found.get(0));
+    }
+
+    /**
+     * One indexed lookup, run outside any JTA transaction (so that neither starting one nor
+     * the database can make this throw) in a statement of its own, with a timeout.
+     */
+    @Override
+    public boolean isAvailable() {
+        try {
+            em.createQuery("SELECT COUNT(s) FROM Snapshot s WHERE s.docId = :none", Long.class)
+                    .setParameter("none", "")
+                    .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MILLIS)
+                    .getSingleResult();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "document store unavailable", e);
+            return false;
+        }
+    }
+
+    /** One query for the whole batch: each document's first revision must be its stored last + 1. */
+    private void checkFollowsStoredRevisions(List<Commit> batch) {
+        Map<String, Integer> first = new LinkedHashMap<>();
+        Map<String, Integer> last = new HashMap<>();
+        for (Commit c : batch) {
+            int rev = c.revision().rev();
+            Integer previous = last.put(c.docId(), rev);
+            if (previous == null) {
+                first.put(c.docId(), rev);
+            } else if (rev != previous + 1) {
+                throw new IllegalStateException("revision " + rev + " of " + c.docId() + " does not follow " + previous);
+            }
+        }
+        if (first.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> stored = new HashMap<>();
+        for (Object[] row : em.createQuery("SELECT r.docId, MAX(r.revision) FROM LoggedRevision r"
+                        + " WHERE r.docId IN :docs GROUP BY r.docId", Object[].class)
+                .setParameter("docs", List.copyOf(first.keySet()))
+                .getResultList()) {
+            stored.put((String) row[0], ((Number) row[1]).intValue());
+        }
+        for (Map.Entry<String, Integer> e : first.entrySet()) {
+            int storedRev = stored.getOrDefault(e.getKey(), 0);
+            if (e.getValue() != storedRev + 1) {
+                throw new IllegalStateException("revision " + e.getValue() + " of " + e.getKey()
+                        + " does not follow the stored " + storedRev);
+            }
+        }
+    }
+
+    private List<Revision> read(String docId, int fromExclusive, int toInclusive) {
+        if (toInclusive <= fromExclusive) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createQuery("SELECT r.revision, r.client, r.seq, r.ops FROM LoggedRevision r"
+                        + " WHERE r.docId = :doc AND r.revision > :from AND r.revision <= :to"
+                        + " ORDER BY r.revision", Object[].class)
+                .setParameter("doc", docId)
+                .setParameter("from", fromExclusive)
+                .setParameter("to", toInclusive)
+                .getResultList();
+        List<Revision> revisions = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            revisions.add(new Revision(((Number) row[0]).intValue(), (String) row[1], ((Number) row[2]).longValue(),
+                    OpsJson.parse((String) row[3])));
+        }
+        return revisions;
+    }
+}

@@ -1,0 +1,32 @@
+package app.concord.protocol;
+
+import app.concord.ot.Range;
+import app.concord.ot.TextOperation;
+import java.util.List;
+
+/** A message from a client (PROTOCOL.md "Client to server"), decoded and validated. */
+public sealed interface ClientMessage {
+
+    /** First message on every connection. {@code rev} is null when the client has no revision yet. */
+    record Join(String client, String name, Integer rev) implements ClientMessage {
+    }
+
+    /** An operation made against {@code rev}, the client's {@code seq}-th. */
+    record Op(int rev, long seq, TextOperation ops) implements ClientMessage {
+    }
+
+    /** The client's selection at revision {@code rev}. */
+    record Cursor(int rev, List<Range> ranges) implements ClientMessage {
+    }
+
+    record Ping() implements ClientMessage {
+    }
+
+    /**
+     * A frame that is not a valid message: what the server answers with {@code error}
+     * before closing. Decoding yields this instead of throwing, so that the answer is the
+     * same on every WebSocket implementation.
+     */
+    record Invalid(ErrorCode code, String message) implements ClientMessage {
+    }
+}

@@ -1,0 +1,47 @@
+package app.concord.protocol;
+
+import app.concord.collab.Peer;
+import app.concord.collab.Revision;
+import app.concord.ot.Range;
+import java.util.List;
+
+/** A message to a client (PROTOCOL.md "Server to client"). */
+public sealed interface ServerMessage {
+
+    /**
+     * Answer to {@code join}: either {@code text} (a snapshot at {@code rev}) or {@code ops}
+     * (every revision after the client's), the other being null.
+     */
+    record Welcome(String doc, String client, int rev, String text, List<Revision> ops, List<Peer> peers,
+            boolean readOnly) implements ServerMessage {
+    }
+
+    record Ack(int rev, long seq) implements ServerMessage {
+    }
+
+    /** Another client's operation, as applied: it made revision {@code revision.rev()}. */
+    record Op(Revision revision) implements ServerMessage {
+    }
+
+    record Cursor(String client, int rev, List<Range> ranges) implements ServerMessage {
+    }
+
+    record PeerJoined(Peer peer) implements ServerMessage {
+    }
+
+    record PeerLeft(String client) implements ServerMessage {
+    }
+
+    record Pong() implements ServerMessage {
+    }
+
+    record Error(ErrorCode code, String message) implements ServerMessage {
+    }
+
+    /**
+     * A message already encoded as {@code json}: a broadcast is encoded once and the same
+     * frame handed to every receiver.
+     */
+    record Encoded(String json) implements ServerMessage {
+    }
+}

@@ -1,0 +1,245 @@
+package app.concord.collab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.concord.ot.TextOperation;
+import app.concord.protocol.ClientMessage;
+import app.concord.protocol.ErrorCode;
+import app.concord.protocol.JsonCodec;
+import app.concord.protocol.ServerMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+/** The live-document pipeline with an in-memory store and commits run by hand. */
+class LiveDocumentTest {
+
+    /** Runs queued commit drains only when the test says so. */
+    static final class ManualExecutor implements Executor {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+        }
+    }
+
+    /** Records what the server would have sent, as frames. */
+    static final class RecordingConnection implements Connection {
+        final List<String> frames = new ArrayList<>();
+        int closeCode;
+
+        @Override
+        public void send(ServerMessage message) {
+            if (closeCode == 0) {
+                frames.add(JsonCodec.encode(message));
+            }
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closeCode = code;
+        }
+
+        String last() {
+            return frames.get(frames.size() - 1);
+        }
+    }
+
+    final ManualExecutor commits = new ManualExecutor();
+    final InMemoryDocumentStore store = new InMemoryDocumentStore();
+    final LiveDocuments documents = new LiveDocuments(store, commits, Limits.DEFAULTS);
+
+    static ClientMessage.Op op(int rev, long seq, Object... components) {
+        return new ClientMessage.Op(rev, seq, TextOperation.fromWire(List.of(components)));
+    }
+
+    @Test
+    void theAckAndTheBroadcastWaitForTheCommit() {
+        LiveDocument doc = documents.acquire("notes");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), false);
+        doc.join(bob, new ClientMessage.Join("b2", "Bob", null), false);
+        ada.frames.clear();
+        bob.frames.clear();
+
+        doc.submit(a, op(0, 1, "Hi"));
+        assertTrue(ada.frames.isEmpty(), "no ack before the commit");
+        assertTrue(bob.frames.isEmpty(), "no broadcast before the commit");
+        assertEquals(List.of(), store.revisions("notes", 0, 1));
+
+        commits.runAll();
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), ada.frames);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}"), bob.frames);
+        assertEquals(1, store.revisions("notes", 0, 1).size());
+    }
+
+    @Test
+    void theProtocolExampleConverges() {
+        LiveDocument doc = documents.acquire("notes");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), false);
+        doc.submit(a, op(0, 1, "Hi"));
+        commits.runAll();
+        LiveDocument.Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), false);
+        assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
+                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\"}],\"readOnly\":false}",
+                bob.frames.get(0));
+        assertTrue(ada.last().startsWith("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"b2\",\"name\":\"Bob\""));
+
+        doc.submit(a, op(1, 2, 2, "!"));
+        doc.submit(b, op(1, 1, "Oh, ", 2));
+        commits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":2}", ada.frames.get(ada.frames.size() - 2));
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}", ada.last());
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\"!\"]}", bob.frames.get(1));
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last());
+        assertEquals(new LiveDocument.Snapshot(3, "Oh, Hi!"), doc.snapshot().join());
+    }
+
+    private static String colorOf(RecordingConnection ignored, LiveDocument doc) {
+        return DocumentAuthority.COLORS.get(Math.floorMod("a1".hashCode(), DocumentAuthority.COLORS.size()));
+    }
+
+    @Test
+    void aResentOperationIsAcknowledgedWithItsFirstRevisionAndNotApplied() {
+        LiveDocument doc = documents.acquire("d");
+        RecordingConnection first = new RecordingConnection();
+        LiveDocument.Member m = doc.join(first, new ClientMessage.Join("c", "", null), false);
+        doc.submit(m, op(0, 1, "x"));
+        commits.runAll();
+
+        RecordingConnection again = new RecordingConnection();
+        LiveDocument.Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), false);
+        assertEquals(1000, first.closeCode, "the older connection is replaced");
+        assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"]}]"));
+        doc.submit(resumed, op(0, 1, "x"));
+        commits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", again.last());
+        assertEquals("x", doc.snapshot().join().text());
+        doc.leave(m);
+        assertTrue(doc.snapshot().join().rev() == 1);
+    }
+
+    @Test
+    void aLateJoinerHearsOnlyRevisionsAfterItsWelcome() {
+        LiveDocument doc = documents.acquire("d");
+        RecordingConnection early = new RecordingConnection();
+        LiveDocument.Member e = doc.join(early, new ClientMessage.Join("e", "", null), false);
+        doc.submit(e, op(0, 1, "a"));
+        RecordingConnection late = new RecordingConnection();
+        LiveDocument.Member l = doc.join(late, new ClientMessage.Join("l", "", null), false);
+        doc.submit(e, op(1, 2, 1, "b"));
+        assertTrue(late.frames.isEmpty(), "the welcome waits for revision 1 to be durable");
+        commits.runAll();
+        assertEquals(2, late.frames.size());
+        assertTrue(late.frames.get(0).startsWith("{\"type\":\"welcome\",\"doc\":\"d\",\"client\":\"l\",\"rev\":1,\"text\":\"a\""));
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"e\",\"seq\":2,\"ops\":[1,\"b\"]}", late.frames.get(1));
+        doc.leave(l);
+        assertTrue(early.last().equals("{\"type\":\"peer-left\",\"client\":\"l\"}"));
+    }
+
+    @Test
+    void refusalsCarryTheProtocolCodeAndLeaveTheDocumentAlone() {
+        LiveDocument doc = documents.acquire("d");
+        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), false);
+        LiveDocument.Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), true);
+        assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(0, 1, 3))).code());
+        assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(5, 1, "x"))).code());
+        assertEquals(ErrorCode.READ_ONLY, assertThrows(ProtocolException.class, () -> doc.submit(viewer, op(0, 1, "x"))).code());
+        assertEquals(ErrorCode.BAD_MESSAGE, assertThrows(ProtocolException.class,
+                () -> doc.cursor(m, new ClientMessage.Cursor(0, List.of(new app.concord.ot.Range(0, 9))))).code());
+        commits.runAll();
+        assertEquals(new LiveDocument.Snapshot(0, ""), doc.snapshot().join());
+    }
+
+    @Test
+    void aFailedCommitClosesEveryoneAndTheDocumentReopensFromTheStore() {
+        DocumentStore failing = new InMemoryDocumentStore();
+        List<List<Commit>> batches = new ArrayList<>();
+        DocumentStore broken = new DocumentStore() {
+            @Override
+            public StoredDocument load(String docId) {
+                return failing.load(docId);
+            }
+
+            @Override
+            public void commit(List<Commit> batch) {
+                batches.add(List.copyOf(batch));
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public List<Revision> revisions(String docId, int fromExclusive, int toInclusive) {
+                return failing.revisions(docId, fromExclusive, toInclusive);
+            }
+
+            @Override
+            public java.util.OptionalInt revisionOf(String docId, String client, long seq) {
+                return failing.revisionOf(docId, client, seq);
+            }
+
+            @Override
+            public boolean isAvailable() {
+                return false;
+            }
+        };
+        LiveDocuments live = new LiveDocuments(broken, commits, Limits.DEFAULTS);
+        LiveDocument doc = live.acquire("d");
+        RecordingConnection c = new RecordingConnection();
+        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), false);
+        doc.submit(m, op(0, 1, "lost"));
+        doc.submit(m, op(1, 2, 4, "!"));
+        commits.runAll();
+        assertEquals(1, batches.size(), "both revisions waited for one commit");
+        assertEquals(2, batches.get(0).size());
+        assertTrue(c.frames.stream().anyMatch(f -> f.contains("\"code\":\"server-error\"")));
+        assertEquals(1011, c.closeCode);
+        assertFalse(c.frames.stream().anyMatch(f -> f.contains("\"type\":\"ack\"")));
+        assertEquals(ErrorCode.SERVER_ERROR, assertThrows(ProtocolException.class, () -> doc.submit(m, op(2, 3, 5, "?"))).code());
+        live.release(doc);
+        LiveDocument reopened = live.acquire("d");
+        assertEquals(new LiveDocument.Snapshot(0, ""), reopened.snapshot().join());
+    }
+
+    @Test
+    void anIdleDocumentIsEvictedAndReloadedWithItsHistory() {
+        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1);
+        LiveDocuments live = new LiveDocuments(store, commits, quick);
+        LiveDocument doc = live.acquire("d");
+        RecordingConnection c = new RecordingConnection();
+        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), false);
+        for (int i = 0; i < 5; i++) {
+            doc.submit(m, op(i, i + 1, i, "x"));
+        }
+        commits.runAll();
+        doc.leave(m);
+        live.release(doc);
+        assertTrue(doc.closeIfIdle(System.nanoTime() + 2_000_000_000L, 1_000_000_000L));
+        live.evictIdle();
+        LiveDocument again = live.acquire("d");
+        assertFalse(again == doc, "a closed document is opened anew");
+        assertEquals(new LiveDocument.Snapshot(5, "xxxxx"), again.snapshot().join());
+        assertEquals(5, again.history(0, 5).size(), "history older than memory comes from the store");
+        RecordingConnection back = new RecordingConnection();
+        LiveDocument.Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), false);
+        again.submit(resumed, op(5, 5, 5, "y"));
+        commits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":5,\"seq\":5}", back.last(), "dedup survives eviction");
+    }
+}

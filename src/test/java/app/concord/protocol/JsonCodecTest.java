@@ -1,0 +1,117 @@
+package app.concord.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import app.concord.collab.Peer;
+import app.concord.collab.Revision;
+import app.concord.ot.Range;
+import app.concord.ot.TextOperation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonCodecTest {
+
+    @Test
+    void decodesAJoinWithAndWithoutRevision() {
+        ClientMessage.Join join = assertInstanceOf(ClientMessage.Join.class,
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"name\":\"Ada\",\"extra\":[1,2]}"));
+        assertEquals(new ClientMessage.Join("a1", "Ada", null), join);
+        assertEquals(new ClientMessage.Join("b-2_", null, 7),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"b-2_\",\"rev\":7}"));
+        assertEquals(new ClientMessage.Join("b", null, null),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"b\",\"rev\":null,\"name\":null}"));
+    }
+
+    @Test
+    void decodesAnOperationIntoCanonicalForm() {
+        ClientMessage.Op op = assertInstanceOf(ClientMessage.Op.class,
+                JsonCodec.decode("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[2,0,\"!\",\"\"]}"));
+        assertEquals(1, op.rev());
+        assertEquals(2, op.seq());
+        assertEquals(List.of(2, "!"), op.ops().toWire());
+    }
+
+    @Test
+    void decodesCursorAndPing() {
+        assertEquals(new ClientMessage.Cursor(3, List.of(new Range(1, 4), new Range(0, 0))),
+                JsonCodec.decode("{\"type\":\"cursor\",\"rev\":3,\"ranges\":[[1,4],[0,0]]}"));
+        assertInstanceOf(ClientMessage.Ping.class, JsonCodec.decode("{\"type\":\"ping\"}"));
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not json                                                   | bad-message",
+        "[1,2]                                                      | bad-message",
+        "{}                                                         | bad-message",
+        "{\"type\":7}                                               | bad-message",
+        "{\"type\":\"dance\"}                                       | bad-message",
+        "{\"type\":\"join\"}                                        | bad-message",
+        "{\"type\":\"join\",\"client\":\"has space\"}               | bad-message",
+        "{\"type\":\"join\",\"client\":\"a\",\"rev\":-1}            | bad-message",
+        "{\"type\":\"join\",\"client\":\"a\",\"rev\":\"3\"}         | bad-message",
+        "{\"type\":\"join\",\"client\":\"a\",\"name\":5}            | bad-message",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1}                      | bad-message",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":0,\"ops\":[]}           | bad-message",
+        "{\"type\":\"op\",\"rev\":1.5,\"seq\":1,\"ops\":[]}         | bad-message",
+        "{\"type\":\"op\",\"rev\":1e400,\"seq\":1,\"ops\":[]}       | bad-message",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":\"x\"}        | bad-message",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[1.5]}        | bad-op",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[null]}       | bad-op",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[[1]]}        | bad-op",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"\\ud800\"]} | bad-op",
+        "{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[99999999999]} | bad-op",
+        "{\"type\":\"cursor\",\"rev\":0,\"ranges\":[[1]]}            | bad-message",
+        "{\"type\":\"cursor\",\"rev\":0,\"ranges\":[[-1,0]]}         | bad-message",
+    })
+    void refusesWhatIsNotAMessage(String frame, String code) {
+        ClientMessage.Invalid invalid = assertInstanceOf(ClientMessage.Invalid.class, JsonCodec.decode(frame));
+        assertEquals(code, invalid.code().wire(), invalid.message());
+    }
+
+    @Test
+    void refusesDeepNestingWithoutFailing() {
+        String deep = "{\"type\":\"op\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertEquals(ErrorCode.BAD_MESSAGE, assertInstanceOf(ClientMessage.Invalid.class, JsonCodec.decode(deep)).code());
+    }
+
+    @Test
+    void encodesTheProtocolExamplesExactly() {
+        assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", JsonCodec.encode(new ServerMessage.Ack(1, 1)));
+        Revision hi = new Revision(1, "a1", 1, TextOperation.fromWire(List.of("Hi")));
+        assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
+                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"#d81b60\"}],\"readOnly\":false}",
+                JsonCodec.encode(new ServerMessage.Welcome("notes", "b2", 1, null, List.of(hi),
+                        List.of(new Peer("a1", "Ada", "#d81b60", List.of())), false)));
+        assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"a1\",\"rev\":0,\"text\":\"\",\"peers\":[],\"readOnly\":false}",
+                JsonCodec.encode(new ServerMessage.Welcome("notes", "a1", 0, "", null, List.of(), false)));
+        assertEquals("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"b2\",\"name\":\"Bob\",\"color\":\"#1e88e5\"}}",
+                JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("b2", "Bob", "#1e88e5", List.of(new Range(1, 1))))));
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}",
+                JsonCodec.encode(new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of("Oh, ", 3))))));
+        assertEquals("{\"type\":\"cursor\",\"client\":\"a\",\"rev\":2,\"ranges\":[[0,2]]}",
+                JsonCodec.encode(new ServerMessage.Cursor("a", 2, List.of(new Range(0, 2)))));
+        assertEquals("{\"type\":\"peer-left\",\"client\":\"a\"}", JsonCodec.encode(new ServerMessage.PeerLeft("a")));
+        assertEquals("{\"type\":\"pong\"}", JsonCodec.encode(new ServerMessage.Pong()));
+        assertEquals("{\"type\":\"error\",\"code\":\"bad-op\",\"message\":\"no\"}",
+                JsonCodec.encode(new ServerMessage.Error(ErrorCode.BAD_OP, "no")));
+    }
+
+    @Test
+    void encodedTextSurvivesARoundTrip() {
+        String tricky = "quote \" backslash \\ newline \n tab \t nul \u0000 emoji 😀 line-sep \u2028";
+        String frame = JsonCodec.encode(new ServerMessage.Op(new Revision(1, "a", 1, TextOperation.fromWire(List.of(tricky)))));
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(frame))) {
+            var ops = reader.readObject().getJsonArray("ops");
+            assertEquals(tricky, ops.getString(0));
+        }
+    }
+
+    @Test
+    void encodedBroadcastsPassThroughUnchanged() {
+        assertEquals("{\"type\":\"pong\"}", JsonCodec.encode(new ServerMessage.Encoded("{\"type\":\"pong\"}")));
+    }
+}
