@@ -47,9 +47,9 @@ public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecon
 
     /** Settings from system properties, then environment variables, then the defaults. */
     public static Limits fromEnvironment() {
-        return from(name -> {
-            String value = System.getProperty("concord." + name);
-            return value != null ? value : System.getenv(environmentName(name));
+        return from(property -> {
+            String value = System.getProperty(property);
+            return value != null ? value : System.getenv(environmentName(property.substring("concord.".length())));
         });
     }
 

@@ -73,8 +73,6 @@ public class DocumentEndpoint {
     private void dispatch(ClientMessage message) {
         if (message instanceof ClientMessage.Invalid invalid) {
             refuse(invalid.code(), invalid.message());
-        } else if (message instanceof ClientMessage.Ping) {
-            connection.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join join) {
             if (member != null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
@@ -89,6 +87,8 @@ public class DocumentEndpoint {
             }
         } else if (member == null) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "the first message must be join");
+        } else if (message instanceof ClientMessage.Ping) {
+            connection.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Op op) {
             if (!opRate.tryAcquire(System.nanoTime())) {
                 throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + documents.limits().opsPerSecond()

@@ -1,0 +1,250 @@
+package app.concord.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.concord.ot.TextOperation;
+import app.concord.traces.Trace;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Clients editing one document together through the deployed WAR end with the same text as
+ * the HTTP API, lose nothing across dropped connections, and see each other arrive,
+ * move and leave.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+public class CollaborationIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        return ConcordDeployment.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    private URI socket(String doc) {
+        return ConcordDeployment.ws(base, "/ws/docs/" + doc);
+    }
+
+    private JsonObject rest(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(ConcordDeployment.http(base, path)).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        try (var reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} clients typing at once converge on the text the HTTP API shows")
+    @ValueSource(ints = {2, 5})
+    void clientsTypingAtOnceConvergeOnTheServersText(int count) throws Exception {
+        String doc = "converge-" + count;
+        List<ProtocolClient> clients = new ArrayList<>();
+        ExecutorService typists = Executors.newFixedThreadPool(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                clients.add(ProtocolClient.join(socket(doc), "c" + i, "Client " + i, TIMEOUT));
+            }
+            List<Future<?>> typing = new ArrayList<>();
+            int[] tokensTyped = new int[count];
+            for (int i = 0; i < count; i++) {
+                ProtocolClient c = clients.get(i);
+                Random random = new Random(1234L * count + i);
+                String token = "<" + i + ">";
+                int index = i;
+                typing.add(typists.submit((Callable<Void>) () -> {
+                    for (int k = 0; k < 150; k++) {
+                        synchronized (c) {
+                            String text = c.text();
+                            int dot = text.indexOf('.', random.nextInt(text.length() + 1));
+                            if (dot >= 0 && random.nextInt(4) == 0) {
+                                // deletes remove filler dots only, so every token can be counted at the end
+                                c.edit(TextOperation.splice(text.length(), dot, 1, ""));
+                            } else {
+                                boolean typed = random.nextBoolean();
+                                c.insert(boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), typed ? token : "..");
+                                tokensTyped[index] += typed ? 1 : 0;
+                            }
+                        }
+                        if (k % 10 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : typing) {
+                f.get();
+            }
+            for (ProtocolClient c : clients) {
+                c.awaitSynchronized(TIMEOUT);
+            }
+            int finalRev = clients.stream().mapToInt(ProtocolClient::revision).max().orElseThrow();
+            for (ProtocolClient c : clients) {
+                c.awaitRevision(finalRev, TIMEOUT);
+            }
+            JsonObject server = rest("/api/docs/" + doc);
+            for (ProtocolClient c : clients) {
+                assertEquals(server.getString("text"), c.text(), "replica of " + clients.indexOf(c));
+                assertEquals(server.getInt("rev"), c.revision());
+                assertTrue(c.errors().isEmpty(), c.errors().toString());
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals(tokensTyped[i], occurrences(server.getString("text"), "<" + i + ">"), "edits of client " + i);
+            }
+        } finally {
+            typists.shutdownNow();
+            for (ProtocolClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    /** The first position at or after {@code pos} that is not inside a token, so tokens stay whole. */
+    static int boundaryAtOrAfter(String text, int pos) {
+        while (pos > 0 && pos < text.length() && text.lastIndexOf('<', pos - 1) > text.lastIndexOf('>', pos - 1)) {
+            pos++;
+        }
+        return pos;
+    }
+
+    static int occurrences(String text, String token) {
+        int n = 0;
+        for (int i = text.indexOf(token); i >= 0; i = text.indexOf(token, i + token.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void anEditSentRightBeforeTheConnectionDropsLandsExactlyOnce() throws Exception {
+        String doc = "resume";
+        try (ProtocolClient writer = ProtocolClient.join(socket(doc), "w", "Writer", TIMEOUT);
+                ProtocolClient watcher = ProtocolClient.join(socket(doc), "v", "Watcher", TIMEOUT)) {
+            for (int round = 0; round < 20; round++) {
+                String token = "[" + round + "]";
+                synchronized (writer) {
+                    writer.insert(writer.text().length(), token);
+                    writer.drop();
+                }
+                writer.connect(TIMEOUT);
+                writer.awaitSynchronized(TIMEOUT);
+            }
+            watcher.awaitRevision(writer.revision(), TIMEOUT);
+            String text = rest("/api/docs/" + doc).getString("text");
+            for (int round = 0; round < 20; round++) {
+                assertEquals(1, occurrences(text, "[" + round + "]"), "round " + round + " in " + text);
+            }
+            assertEquals(text, writer.text());
+            assertEquals(text, watcher.text());
+            assertEquals(20, writer.revision(), "one revision per edit, none applied twice");
+        }
+    }
+
+    @Test
+    void aRecordedTraceReplayedThroughTheEndpointEndsAtItsFinalText() throws Exception {
+        Trace trace = Trace.load("sveltecomponent");
+        try (ProtocolClient writer = ProtocolClient.join(socket("trace"), "t", "Trace", TIMEOUT);
+                ProtocolClient reader = ProtocolClient.join(socket("trace"), "r", "Reader", TIMEOUT)) {
+            for (Trace.Patch patch : trace.patches()) {
+                synchronized (writer) {
+                    writer.edit(TextOperation.splice(writer.text().length(), patch.pos(), patch.deleteCount(),
+                            patch.inserted()));
+                }
+            }
+            writer.awaitSynchronized(TIMEOUT);
+            reader.awaitRevision(writer.revision(), TIMEOUT);
+            assertEquals(trace.endContent(), writer.text());
+            assertEquals(trace.endContent(), reader.text());
+            assertEquals(trace.endContent(), rest("/api/docs/trace").getString("text"));
+        }
+    }
+
+    @Test
+    void peersSeeEachOtherArriveMoveAndLeave() throws Exception {
+        String doc = "presence";
+        try (JsonWsClient ada = JsonWsClient.connect(socket(doc))) {
+            ada.send("{\"type\":\"join\",\"client\":\"ada\",\"name\":\"Ada\"}");
+            assertEquals(0, ada.await("welcome", TIMEOUT).getJsonArray("peers").size());
+            ada.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"hello\"]}");
+            ada.await("ack", TIMEOUT);
+            try (JsonWsClient bob = JsonWsClient.connect(socket(doc))) {
+                bob.send("{\"type\":\"join\",\"client\":\"bob\",\"name\":\"Bob\",\"rev\":0}");
+                JsonObject welcome = bob.await("welcome", TIMEOUT);
+                assertEquals(1, welcome.getInt("rev"));
+                assertEquals("ada", welcome.getJsonArray("ops").getJsonObject(0).getString("client"));
+                JsonObject adaPeer = welcome.getJsonArray("peers").getJsonObject(0);
+                assertEquals("Ada", adaPeer.getString("name"));
+                assertTrue(adaPeer.getString("color").matches("#[0-9a-f]{6}"));
+                JsonObject joined = ada.await("peer-joined", TIMEOUT).getJsonObject("peer");
+                assertEquals("bob", joined.getString("client"));
+                assertEquals("Bob", joined.getString("name"));
+
+                // Bob's caret after "hello" at revision 1; Ada has meanwhile typed at the start.
+                ada.send("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[\">> \",5]}");
+                ada.await("ack", TIMEOUT);
+                bob.send("{\"type\":\"cursor\",\"rev\":1,\"ranges\":[[5,5]]}");
+                JsonObject cursor = ada.await("cursor", TIMEOUT);
+                assertEquals("bob", cursor.getString("client"));
+                assertEquals(2, cursor.getInt("rev"));
+                assertEquals(8, cursor.getJsonArray("ranges").getJsonArray(0).getInt(0));
+
+                bob.send("{\"type\":\"ping\"}");
+                bob.await("pong", TIMEOUT);
+            }
+            assertEquals("bob", ada.await("peer-left", TIMEOUT).getString("client"));
+        }
+    }
+
+    @Test
+    void aSecondConnectionOfTheSameClientReplacesTheFirst() throws Exception {
+        String doc = "replace";
+        try (JsonWsClient first = JsonWsClient.connect(socket(doc));
+                JsonWsClient watcher = JsonWsClient.connect(socket(doc))) {
+            watcher.send("{\"type\":\"join\",\"client\":\"w\"}");
+            watcher.await("welcome", TIMEOUT);
+            first.send("{\"type\":\"join\",\"client\":\"tab\"}");
+            first.await("welcome", TIMEOUT);
+            watcher.await("peer-joined", TIMEOUT);
+            try (JsonWsClient second = JsonWsClient.connect(socket(doc))) {
+                second.send("{\"type\":\"join\",\"client\":\"tab\",\"rev\":0}");
+                second.await("welcome", TIMEOUT);
+                first.awaitClose(TIMEOUT);
+                second.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"still here\"]}");
+                second.await("ack", TIMEOUT);
+                JsonObject op = watcher.await("op", TIMEOUT);
+                assertEquals("tab", op.getString("client"));
+                watcher.expectNoMessage(Duration.ofMillis(300));
+            }
+        }
+    }
+}
