@@ -1,0 +1,118 @@
+// node --test: the browser's client state machine, alone and in a simulation of several
+// clients and a server that transforms like the real one, delivering in random order.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TextOperation, transform } from "../../main/webapp/js/ot.js";
+import { Client } from "../../main/webapp/js/client.js";
+import { random, randomOp } from "./random.mjs";
+
+const op = (...c) => TextOperation.fromWire(c);
+
+test("an edit is sent at once, later ones wait in the buffer until the ack", () => {
+  const c = new Client({ client: "a", rev: 0 });
+  assert.deepEqual(JSON.parse(JSON.stringify(c.applyLocal(op("H")))), { type: "op", rev: 0, seq: 1, ops: ["H"] });
+  assert.equal(c.applyLocal(op(1, "i")), null);
+  assert.equal(c.applyLocal(op(2, "!")), null);
+  assert.equal(c.state, "awaiting-with-buffer");
+  const next = c.ack(1, 1);
+  assert.deepEqual(JSON.parse(JSON.stringify(next)), { type: "op", rev: 1, seq: 2, ops: [1, "i!"] });
+  assert.equal(c.ack(2, 2), null);
+  assert.equal(c.state, "synchronized");
+});
+
+test("a remote operation is transformed past pending edits and the server's insert stays left", () => {
+  const c = new Client({ client: "b", rev: 1 });
+  c.applyLocal(op("Oh, ", 2)); // on "Hi"
+  const { apply } = c.applyRemote(2, "a", 2, op(2, "!"));
+  assert.equal(apply.apply("Oh, Hi"), "Oh, Hi!");
+  assert.deepEqual(c.resend().ops.toWire(), ["Oh, ", 3]);
+  assert.equal(c.rev, 2);
+});
+
+test("after a reconnect the catch-up acknowledges the in-flight edit and the buffer is sent", () => {
+  const c = new Client({ client: "a", rev: 0 });
+  c.applyLocal(op("x"));
+  c.applyLocal(op(1, "y"));
+  const { apply, send } = c.catchUp([
+    { rev: 1, client: "b", seq: 1, ops: op("B") },
+    { rev: 2, client: "a", seq: 1, ops: op(1, "x") },
+  ]);
+  assert.equal(apply.length, 1);
+  assert.equal(apply[0].apply("xy"), "Bxy");
+  assert.equal(send.seq, 2);
+  assert.equal(send.rev, 2);
+  assert.deepEqual(send.ops.toWire(), [2, "y"]);
+});
+
+test("a repeated ack of an earlier operation is ignored and a wrong one refused", () => {
+  const c = new Client({ client: "a", rev: 0 });
+  c.applyLocal(op("x"));
+  c.ack(1, 1);
+  assert.equal(c.ack(1, 1), null);
+  c.applyLocal(op(1, "y"));
+  assert.throws(() => c.ack(5, 7));
+});
+
+test("the state survives a round trip through JSON, for reloads with unsynced edits", () => {
+  const c = new Client({ client: "a", rev: 3, nextSeq: 5 });
+  c.applyLocal(op(2, "x"));
+  c.applyLocal(op(3, "y"));
+  const back = Client.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
+  assert.equal(back.state, "awaiting-with-buffer");
+  assert.deepEqual(back.resend().ops.toWire(), [2, "x"]);
+  assert.equal(back.resend().seq, 5);
+  assert.deepEqual(back.pending().toWire(), [2, "xy"]);
+});
+
+// Convergence: every replica ends equal to the server, whatever the delivery order.
+test("clients converge with a transforming server under random delivery", () => {
+  for (let seed = 0; seed < 200; seed++) {
+    const rnd = random(seed);
+    const server = { text: "", history: [] };
+    const clients = [];
+    for (let i = 0; i < 5; i++) clients.push({ id: "c" + i, state: new Client({ client: "c" + i, rev: 0 }), text: "", up: [], down: [] });
+    const receive = (c, m) => {
+      if (m.type === "ack") {
+        const next = c.state.ack(m.rev, m.seq);
+        if (next) c.up.push(next);
+      } else {
+        const { apply } = c.state.applyRemote(m.rev, m.client, m.seq, m.ops);
+        if (apply) c.text = apply.apply(c.text);
+      }
+    };
+    const serve = (c, m) => {
+      let o = m.ops;
+      for (const h of server.history.slice(m.rev)) o = transform(h.ops, o)[1];
+      server.text = o.apply(server.text);
+      const entry = { rev: server.history.length + 1, client: c.id, seq: m.seq, ops: o };
+      server.history.push(entry);
+      for (const other of clients) other.down.push(other === c ? { type: "ack", rev: entry.rev, seq: m.seq } : { type: "op", ...entry });
+    };
+    for (let step = 0; step < 300; step++) {
+      const c = clients[Math.floor(rnd() * clients.length)];
+      const r = rnd();
+      if (r < 0.35) {
+        const edit = randomOp(rnd, c.text);
+        c.text = edit.apply(c.text);
+        const out = c.state.applyLocal(edit);
+        if (out) c.up.push(out);
+      } else if (r < 0.65 && c.up.length) {
+        serve(c, c.up.shift());
+      } else if (c.down.length) {
+        receive(c, c.down.shift());
+      }
+    }
+    let busy = true;
+    while (busy) {
+      busy = false;
+      for (const c of clients) {
+        while (c.up.length) { serve(c, c.up.shift()); busy = true; }
+        while (c.down.length) { receive(c, c.down.shift()); busy = true; }
+      }
+    }
+    for (const c of clients) {
+      assert.equal(c.text, server.text, `seed ${seed}: ${c.id}`);
+      assert.equal(c.state.state, "synchronized", `seed ${seed}: ${c.id}`);
+    }
+  }
+});
