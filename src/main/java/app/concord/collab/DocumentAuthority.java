@@ -197,6 +197,11 @@ public final class DocumentAuthority {
         return peers.containsKey(client);
     }
 
+    /** The present peer {@code client}, or null. */
+    public Peer peer(String client) {
+        return peers.get(client);
+    }
+
     /** Everyone present, in order of arrival. */
     public Collection<Peer> peers() {
         return List.copyOf(peers.values());

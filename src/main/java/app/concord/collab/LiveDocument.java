@@ -122,8 +122,9 @@ public final class LiveDocument {
     /**
      * Admits {@code join.client()} on {@code connection}. Its {@code welcome} (a catch-up
      * list when {@code join.rev()} can be resumed from, else a snapshot) is sent once the
-     * current revision is durable, and then the others hear {@code peer-joined}. An
-     * earlier connection of the same client is closed and replaced.
+     * current revision is durable, and then the others hear {@code peer-joined} (again,
+     * when a client rejoins under a new name). An earlier connection of the same client is
+     * closed and replaced.
      *
      * @throws ProtocolException when the document has no room for another connection
      */
@@ -138,8 +139,10 @@ public final class LiveDocument {
             }
             Member member = new Member(join.client(), connection, readOnly);
             members.put(join.client(), member);
-            boolean arriving = !authority.isPresent(join.client());
+            Peer before = authority.peer(join.client());
             Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name());
+            // A rejoin under a new name is how a client renames itself: the others hear it as peer-joined.
+            boolean announce = before == null || !before.name().equals(peer.name());
             int rev = authority.revision();
             List<Peer> others = new ArrayList<>();
             for (Peer p : authority.peers()) {
@@ -150,7 +153,7 @@ public final class LiveDocument {
             ServerMessage welcome = new ServerMessage.Welcome(id, join.client(), rev, null, null, others, readOnly);
             welcome = withContent((ServerMessage.Welcome) welcome, join.rev());
             ServerMessage.Encoded frame = new ServerMessage.Encoded(JsonCodec.encode(welcome));
-            ServerMessage.Encoded joined = arriving
+            ServerMessage.Encoded joined = announce
                     ? new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.PeerJoined(peer)))
                     : null;
             after(rev, () -> {

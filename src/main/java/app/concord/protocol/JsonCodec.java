@@ -11,12 +11,14 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -33,13 +35,16 @@ public final class JsonCodec {
     /** Longest display name accepted, in code units. */
     public static final int MAX_NAME_LENGTH = 100;
 
+    /** Made once: {@code Json.createReader} looks the provider up with a ServiceLoader on every call. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+
     private JsonCodec() {
     }
 
     /** Decodes one text frame, or explains why it is not a message. */
     public static ClientMessage decode(String frame) {
         JsonObject object;
-        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(frame))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 return badMessage("a message must be a JSON object");

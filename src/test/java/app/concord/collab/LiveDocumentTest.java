@@ -137,6 +137,19 @@ class LiveDocumentTest {
     }
 
     @Test
+    void aRejoinUnderANewNameIsAnnouncedAndOneUnderTheSameNameIsNot() {
+        LiveDocument doc = documents.acquire("d");
+        RecordingConnection watcher = new RecordingConnection();
+        doc.join(watcher, new ClientMessage.Join("w", "Watcher", null), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", null), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", 0), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada L.", 0), false);
+        List<String> joined = watcher.frames.stream().filter(f -> f.contains("peer-joined")).toList();
+        assertEquals(2, joined.size(), joined.toString());
+        assertTrue(joined.get(1).contains("\"name\":\"Ada L.\""));
+    }
+
+    @Test
     void aLateJoinerHearsOnlyRevisionsAfterItsWelcome() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection early = new RecordingConnection();

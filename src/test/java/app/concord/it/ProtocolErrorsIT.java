@@ -3,7 +3,6 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,8 +11,17 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -43,6 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public class ProtocolErrorsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Thousands of queued ops take a busy server a while to work through. */
+    private static final Duration FLOOD_TIMEOUT = Duration.ofSeconds(90);
     /** The test limits set in arquillian.xml. */
     private static final int MAX_MESSAGE_CHARS = 65_536;
     private static final int MAX_DOCUMENT_LENGTH = 200_000;
@@ -57,7 +67,8 @@ public class ProtocolErrorsIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /** HTTP/1.1: the JDK's default first tries an h2c upgrade, which trips Payara's Grizzly into NullPointerExceptions. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
 
     // ---------------------------------------------------------------- bad-message
 
@@ -168,44 +179,38 @@ public class ProtocolErrorsIT {
     // ---------------------------------------------------------------- rate-limited
 
     /**
-     * Floods one op again and again (a duplicate: acknowledged with its first revision, never
-     * applied again), in windows of 500 frames whose acks are read before the next window:
-     * faster than the limit of 2000/s, yet no more than 500 unread frames are ever in flight,
-     * so neither side's buffers decide the outcome.
+     * Sends one op again and again without waiting (a duplicate after the first: acknowledged
+     * with its first revision, never applied again), faster than the limit of 2000/s. The server
+     * must process them faster than that too: on a starved machine it may not, and then says so.
      */
     @Test
     public void floodingOpsIsRateLimitedAndAppliesNothing() throws Exception {
-        try (Healthy peer = healthyPeer(); JsonWsClient flooder = joined(peer.docId)) {
+        try (Healthy peer = healthyPeer(); Flooder flooder = new Flooder(peer.docId)) {
             String frame = op(1, "[5,\"!\"]");
             flooder.send(frame);
-            assertEquals(2, flooder.await("ack", TIMEOUT).getInt("rev"));
+            assertEquals(2, flooder.firstAck.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getInt("rev"));
             peer.othersMade("hello!");
-            JsonObject error = null;
-            for (int sent = 0; error == null && sent < 50_000; sent += 500) {
-                int window = 0;
+            int sent = 0;
+            for (; sent < 50_000 && !flooder.error.isDone() && !flooder.closed.isDone(); sent++) {
                 try {
-                    for (; window < 500; window++) {
-                        flooder.send(frame);
-                    }
-                } catch (IOException | IllegalStateException closedMeanwhile) {
-                    error = flooder.await("error", TIMEOUT);
+                    flooder.send(frame);
+                } catch (ExecutionException closedMeanwhile) {
                     break;
                 }
-                for (int i = 0; i < window && error == null; i++) {
-                    JsonObject message = flooder.next(TIMEOUT);
-                    if ("error".equals(message.getString("type"))) {
-                        error = message;
-                    } else {
-                        assertEquals("ack", message.getString("type"), message::toString);
-                        assertEquals(2, message.getInt("rev"), "a duplicate is acknowledged with its first revision");
-                    }
-                }
             }
-            if (error == null) {
-                fail("50000 ops were not rate-limited");
+            try {
+                CompletableFuture.anyOf(flooder.error, flooder.closed).get(FLOOD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("not refused within " + FLOOD_TIMEOUT + " of " + sent + " ops, of which "
+                        + flooder.acks + " were acknowledged: the server did not process 2000 ops/s", e);
             }
+            assertTrue(flooder.error.isDone(), () -> "closed (" + flooder.closed.getNow(null) + ") without an error after "
+                    + flooder.acks + " acks");
+            JsonObject error = flooder.error.get();
             assertEquals("rate-limited", error.getString("code"), error::toString);
-            assertClosed(flooder, POLICY);
+            assertEquals(POLICY, flooder.closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertTrue(flooder.unexpected.isEmpty(), () -> "every duplicate is acknowledged with revision 2: "
+                    + flooder.unexpected.subList(0, Math.min(5, flooder.unexpected.size())));
             peer.assertUnaffected();
         }
     }
@@ -217,19 +222,22 @@ public class ProtocolErrorsIT {
 
     @Test
     public void aWebSocketToAnInvalidDocumentIdIsClosedAsAPolicyViolation() throws Exception {
-        for (String id : new String[] {"bad.id", "a".repeat(65), "bad%20id", "%C3%A9t%C3%A9"}) {
-            try (JsonWsClient client = JsonWsClient.connect(URI.create(ConcordDeployment.ws(base, "/ws/docs/") + id))) {
+        for (String id : new String[] {"bad.id", "a".repeat(65)}) {
+            try (JsonWsClient client = connect(id)) {
                 assertClosed(client, POLICY);
-            } catch (AssertionError | IOException | DeploymentException e) {
-                throw new AssertionError("/ws/docs/" + id + ": " + e, e);
             }
+        }
+        // Percent-encoded ids through the JDK's client: Tyrus's client sends the path decoded, which is no valid request.
+        for (String encoded : new String[] {"bad%20id", "%C3%A9t%C3%A9"}) {
+            assertEquals(POLICY, closeCodeWithoutJoining(URI.create(ConcordDeployment.ws(base, "/ws/docs/") + encoded)),
+                    encoded);
         }
     }
 
     @Test
     public void anInvalidDocumentIdOverHttpIsABadRequestInJson() throws Exception {
-        for (String path : new String[] {"/api/docs/bad.id", "/api/docs/" + "a".repeat(65), "/api/docs/bad.id/text",
-                "/api/docs/bad.id/ops"}) {
+        for (String path : new String[] {"/api/docs/bad.id", "/api/docs/" + "a".repeat(65), "/api/docs/bad id",
+                "/api/docs/bad.id/text", "/api/docs/bad.id/ops"}) {
             assertJsonError(400, get(path, null));
         }
     }
@@ -289,6 +297,28 @@ public class ProtocolErrorsIT {
                 throw new AssertionError("refusing " + shown + ": " + (why.length() > 2000 ? why.substring(0, 2000) + "..." : why), e);
             }
             peer.assertUnaffected();
+        }
+    }
+
+    /** The close code the server ends a connection to {@code uri} with, sending nothing; the URI is used as it is. */
+    private int closeCodeWithoutJoining(URI uri) throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        }).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            ws.abort();
         }
     }
 
@@ -359,6 +389,75 @@ public class ProtocolErrorsIT {
     private static JsonObject parse(String json) {
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
             return reader.readObject();
+        }
+    }
+
+    /**
+     * The flooding client, on the JDK's WebSocket client with a lean listener: JsonWsClient keeps
+     * every frame in a copy-on-write list, too slow to read thousands of acks as fast as they come,
+     * and a reader that falls behind can lose the error to the server's abrupt close.
+     */
+    private final class Flooder implements WebSocket.Listener, AutoCloseable {
+        final CompletableFuture<JsonObject> firstAck = new CompletableFuture<>();
+        final CompletableFuture<JsonObject> error = new CompletableFuture<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final List<String> unexpected = new CopyOnWriteArrayList<>();
+        final AtomicInteger acks = new AtomicInteger();
+        private final CompletableFuture<JsonObject> welcome = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final WebSocket ws;
+
+        Flooder(String docId) throws Exception {
+            ws = http.newWebSocketBuilder().buildAsync(ConcordDeployment.ws(base, "/ws/docs/" + docId), this)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            send(join("flooder").toString());
+            welcome.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        void send(String frame) throws Exception {
+            ws.sendText(frame, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                JsonObject message = parse(text);
+                String type = message.getString("type");
+                if (type.equals("welcome")) {
+                    welcome.complete(message);
+                } else if (type.equals("error")) {
+                    error.complete(message);
+                } else if (!type.equals("ack")) {
+                    unexpected.add(text);
+                } else {
+                    acks.incrementAndGet();
+                    if (!firstAck.complete(message) && (message.getInt("rev") != 2 || message.getInt("seq") != 1)) {
+                        unexpected.add(text);
+                    }
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable failure) {
+            closed.completeExceptionally(failure);
+            error.completeExceptionally(failure);
+        }
+
+        @Override
+        public void close() {
+            ws.abort();
         }
     }
 
