@@ -84,6 +84,8 @@ function onSessionEvent(event) {
     case "welcome":
       setEditable(!event.readOnly);
       document.body.classList.toggle("read-only", event.readOnly);
+      $("read-only-banner").hidden = !event.readOnly;
+      $("copy-read-only-link").hidden = event.readOnly;
       document.body.dataset.session = "ready";
       return undefined;
     case "conflict":
@@ -178,16 +180,31 @@ $("toggle-preview").addEventListener("click", () => {
 $("download-md").addEventListener("click", () => download(view.state.doc.toString(), "md", "text/markdown"));
 $("download-txt").addEventListener("click", () => download(view.state.doc.toString(), "txt", "text/plain"));
 
-$("copy-link").addEventListener("click", async () => {
-  const button = $("copy-link");
+$("copy-link").addEventListener("click", () => copyLink($("copy-link"), location.href));
+
+$("copy-read-only-link").addEventListener("click", async () => {
+  const button = $("copy-read-only-link");
   try {
-    await navigator.clipboard.writeText(location.href);
+    const response = await fetch(`/api/docs/${encodeURIComponent(docId)}/read-only`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const { readOnlyId } = await response.json();
+    await copyLink(button, `${location.origin}/d/${readOnlyId}`);
+  } catch (e) {
+    showNotice(`Could not make a read-only link: ${e.message}`);
+  }
+});
+
+async function copyLink(button, link) {
+  const label = button.textContent;
+  button.dataset.link = link;
+  try {
+    await navigator.clipboard.writeText(link);
     button.textContent = "Link copied";
   } catch {
-    window.prompt("Copy this link:", location.href);
+    window.prompt("Copy this link:", link);
   }
-  setTimeout(() => (button.textContent = "Copy link"), 2000);
-});
+  setTimeout(() => (button.textContent = label), 2000);
+}
 
 function download(text, extension, type, name = fileName()) {
   const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));

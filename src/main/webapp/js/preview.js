@@ -1,9 +1,23 @@
-// Markdown preview, rendered safely: marked turns the text into HTML and DOMPurify removes
-// everything that could run (script elements, event handler attributes, javascript: URLs,
-// forms) before it reaches the page. Links open in a new tab without access to this one.
+// Markdown preview, rendered safely, in two layers. First, raw HTML written in a document
+// is shown as text, never parsed as markup: Markdown's own syntax (headings, emphasis,
+// links, images, tables, code) is what renders. Then DOMPurify removes anything that could
+// still run (event handler attributes, javascript: URLs, forms) before it reaches the page.
+// Links open in a new tab without access to this one.
 
-import { marked } from "marked";
+import { Marked } from "marked";
 import DOMPurify from "dompurify";
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+const markdown = new Marked({
+  async: false,
+  gfm: true,
+  breaks: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+  },
+});
 
 let hooked = false;
 
@@ -21,7 +35,7 @@ function installHooks() {
 /** Safe HTML for a Markdown text. */
 export function renderMarkdown(text) {
   installHooks();
-  const html = marked.parse(text, { async: false, gfm: true, breaks: false });
+  const html = markdown.parse(text);
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ["style", "form", "input", "button", "textarea", "select", "iframe", "object", "embed"],

@@ -1,6 +1,7 @@
 package app.concord.collab;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -24,6 +25,15 @@ public interface DocumentStore {
 
     /** The revision made by {@code client}'s operation {@code seq} in {@code docId}, if stored. */
     OptionalInt revisionOf(String docId, String client, long seq);
+
+    /**
+     * The read-only id of {@code docId}: a fresh {@link DocumentIds#fresh() unguessable id}
+     * made the first time it is asked for, the same one ever after.
+     */
+    String readOnlyId(String docId);
+
+    /** The editable id behind {@code readOnlyId}, when it is a read-only id. */
+    Optional<String> documentOf(String readOnlyId);
 
     /** True when the store answers now; used by the readiness check. */
     boolean isAvailable();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryDocumentStore implements DocumentStore {
 
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
+    private final Map<String, String> readOnlyIds = new ConcurrentHashMap<>();
+    private final Map<String, String> documentsByReadOnlyId = new ConcurrentHashMap<>();
 
     @Override
     public StoredDocument load(String docId) {
@@ -83,6 +86,20 @@ public final class InMemoryDocumentStore implements DocumentStore {
             }
         }
         return OptionalInt.empty();
+    }
+
+    @Override
+    public String readOnlyId(String docId) {
+        return readOnlyIds.computeIfAbsent(docId, id -> {
+            String readOnly = DocumentIds.fresh();
+            documentsByReadOnlyId.put(readOnly, id);
+            return readOnly;
+        });
+    }
+
+    @Override
+    public Optional<String> documentOf(String readOnlyId) {
+        return Optional.ofNullable(documentsByReadOnlyId.get(readOnlyId));
     }
 
     @Override

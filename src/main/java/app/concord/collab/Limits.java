@@ -17,12 +17,13 @@ import java.util.function.Function;
  * @param historyInMemory           recent revisions an open document keeps in memory
  * @param maxCatchUp                revisions a {@code welcome} lists before it sends a snapshot instead
  * @param idleSeconds               seconds a document nobody has open stays in memory
+ * @param connectionsPerMinutePerAddress new WebSocket connections one client address may open per minute
  */
 public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecond, int opsBurst,
         int maxConnectionsPerDocument, int outboxFrames, int snapshotEvery, int historyInMemory, int maxCatchUp,
-        int idleSeconds) {
+        int idleSeconds, int connectionsPerMinutePerAddress) {
 
-    public static final Limits DEFAULTS = new Limits(1_048_576, 4_194_304, 200, 400, 200, 2_000, 200, 5_000, 10_000, 60);
+    public static final Limits DEFAULTS = new Limits(1_048_576, 4_194_304, 200, 400, 200, 2_000, 200, 5_000, 10_000, 60, 600);
 
     /**
      * Reads each limit from {@code lookup} (a system-property-style name such as
@@ -42,7 +43,8 @@ public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecon
                 read(lookup, "snapshotEvery", d.snapshotEvery),
                 read(lookup, "historyInMemory", d.historyInMemory),
                 read(lookup, "maxCatchUp", d.maxCatchUp),
-                read(lookup, "idleSeconds", d.idleSeconds));
+                read(lookup, "idleSeconds", d.idleSeconds),
+                read(lookup, "connectionsPerMinutePerAddress", d.connectionsPerMinutePerAddress));
     }
 
     /** Settings from system properties, then environment variables, then the defaults. */

@@ -124,11 +124,12 @@ public final class LiveDocument {
      * list when {@code join.rev()} can be resumed from, else a snapshot) is sent once the
      * current revision is durable, and then the others hear {@code peer-joined} (again,
      * when a client rejoins under a new name). An earlier connection of the same client is
-     * closed and replaced.
+     * closed and replaced. The welcome names the document by {@code publicId}, the id the
+     * client asked for: a read-only id never reveals the editable one.
      *
      * @throws ProtocolException when the document has no room for another connection
      */
-    public Member join(Connection connection, ClientMessage.Join join, boolean readOnly) {
+    public Member join(Connection connection, ClientMessage.Join join, String publicId, boolean readOnly) {
         lock.lock();
         try {
             ensureUsable();
@@ -150,7 +151,7 @@ public final class LiveDocument {
                     others.add(p);
                 }
             }
-            ServerMessage welcome = new ServerMessage.Welcome(id, join.client(), rev, null, null, others, readOnly);
+            ServerMessage welcome = new ServerMessage.Welcome(publicId, join.client(), rev, null, null, others, readOnly);
             welcome = withContent((ServerMessage.Welcome) welcome, join.rev());
             ServerMessage.Encoded frame = new ServerMessage.Encoded(JsonCodec.encode(welcome));
             ServerMessage.Encoded joined = announce
@@ -390,9 +391,13 @@ public final class LiveDocument {
         }
     }
 
+    /**
+     * Over a copy of the members: a send can end its connection on this very thread (the
+     * container reports a failed write as a close, which calls {@link #leave}).
+     */
     private void broadcast(ServerMessage frame, String exceptClient) {
-        for (Member m : members.values()) {
-            if (m.welcomed && !m.client.equals(exceptClient)) {
+        for (Member m : List.copyOf(members.values())) {
+            if (m.welcomed && !m.client.equals(exceptClient) && members.get(m.client) == m) {
                 m.connection.send(frame);
             }
         }

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 public final class LiveDocuments {
 
     private final ConcurrentHashMap<String, LiveDocument> open = new ConcurrentHashMap<>();
+    /** Read-only ids seen before, with their documents: a link never changes once made. */
+    private final ConcurrentHashMap<String, String> readOnlyTargets = new ConcurrentHashMap<>();
     private final DocumentStore store;
     private final GroupCommitter committer;
     private final Limits limits;
@@ -28,6 +30,40 @@ public final class LiveDocuments {
 
     public DocumentStore store() {
         return store;
+    }
+
+    /**
+     * What an id in a URL gives access to: {@code docId} itself, or, for a read-only id, its
+     * document without the right to edit it. {@code publicId} is the id the client used and
+     * the only one it is ever shown.
+     */
+    public record Access(String publicId, String docId, boolean readOnly) {
+    }
+
+    /** Resolves an id from a URL (a valid one: see {@code JsonCodec.ID}). */
+    public Access access(String id) {
+        String target = readOnlyTargets.get(id);
+        if (target == null) {
+            target = store.documentOf(id).orElse(null);
+            if (target == null) {
+                return new Access(id, id, false);
+            }
+            readOnlyTargets.put(id, target);
+        }
+        return new Access(id, target, true);
+    }
+
+    /** The read-only id to share for what {@code access} reaches: made on first request. */
+    public String readOnlyId(Access access) {
+        if (access.readOnly()) {
+            return access.publicId();
+        }
+        try {
+            return store.readOnlyId(access.docId());
+        } catch (RuntimeException raced) {
+            // Another request made it at the same moment and won; its id is the one.
+            return store.readOnlyId(access.docId());
+        }
     }
 
     /** The open document {@code id}, loading it if needed; every call is paired with {@link #release}. */

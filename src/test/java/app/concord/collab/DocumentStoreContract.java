@@ -216,6 +216,16 @@ public abstract class DocumentStoreContract {
     }
 
     @Test
+    void aDocumentHasOneUnguessableReadOnlyIdThatLeadsBackToIt() {
+        String readOnly = store.readOnlyId("notes");
+        assertEquals(readOnly, store.readOnlyId("notes"), "made once, the same ever after");
+        assertTrue(readOnly.matches("[A-Za-z0-9_-]{22}"), readOnly);
+        assertEquals(java.util.Optional.of("notes"), store.documentOf(readOnly));
+        assertEquals(java.util.Optional.empty(), store.documentOf("notes"), "an editable id is not a read-only id");
+        assertTrue(!readOnly.equals(store.readOnlyId("other")));
+    }
+
+    @Test
     void aWorkingStoreIsAvailable() {
         assertTrue(store.isAvailable());
     }

@@ -71,8 +71,8 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), false);
-        doc.join(bob, new ClientMessage.Join("b2", "Bob", null), false);
+        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        doc.join(bob, new ClientMessage.Join("b2", "Bob", null), doc.id(), false);
         ada.frames.clear();
         bob.frames.clear();
 
@@ -92,10 +92,10 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), false);
+        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         doc.submit(a, op(0, 1, "Hi"));
         commits.runAll();
-        LiveDocument.Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), false);
+        LiveDocument.Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
                 + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
                 + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\"}],\"readOnly\":false}",
@@ -120,12 +120,12 @@ class LiveDocumentTest {
     void aResentOperationIsAcknowledgedWithItsFirstRevisionAndNotApplied() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection first = new RecordingConnection();
-        LiveDocument.Member m = doc.join(first, new ClientMessage.Join("c", "", null), false);
+        LiveDocument.Member m = doc.join(first, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "x"));
         commits.runAll();
 
         RecordingConnection again = new RecordingConnection();
-        LiveDocument.Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), false);
+        LiveDocument.Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
         assertEquals(1000, first.closeCode, "the older connection is replaced");
         assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"]}]"));
         doc.submit(resumed, op(0, 1, "x"));
@@ -140,10 +140,10 @@ class LiveDocumentTest {
     void aRejoinUnderANewNameIsAnnouncedAndOneUnderTheSameNameIsNot() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection watcher = new RecordingConnection();
-        doc.join(watcher, new ClientMessage.Join("w", "Watcher", null), false);
-        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", null), false);
-        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", 0), false);
-        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada L.", 0), false);
+        doc.join(watcher, new ClientMessage.Join("w", "Watcher", null), doc.id(), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", null), doc.id(), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada", 0), doc.id(), false);
+        doc.join(new RecordingConnection(), new ClientMessage.Join("c", "Ada L.", 0), doc.id(), false);
         List<String> joined = watcher.frames.stream().filter(f -> f.contains("peer-joined")).toList();
         assertEquals(2, joined.size(), joined.toString());
         assertTrue(joined.get(1).contains("\"name\":\"Ada L.\""));
@@ -153,10 +153,10 @@ class LiveDocumentTest {
     void aLateJoinerHearsOnlyRevisionsAfterItsWelcome() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection early = new RecordingConnection();
-        LiveDocument.Member e = doc.join(early, new ClientMessage.Join("e", "", null), false);
+        LiveDocument.Member e = doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
         doc.submit(e, op(0, 1, "a"));
         RecordingConnection late = new RecordingConnection();
-        LiveDocument.Member l = doc.join(late, new ClientMessage.Join("l", "", null), false);
+        LiveDocument.Member l = doc.join(late, new ClientMessage.Join("l", "", null), doc.id(), false);
         doc.submit(e, op(1, 2, 1, "b"));
         assertTrue(late.frames.isEmpty(), "the welcome waits for revision 1 to be durable");
         commits.runAll();
@@ -170,8 +170,8 @@ class LiveDocumentTest {
     @Test
     void refusalsCarryTheProtocolCodeAndLeaveTheDocumentAlone() {
         LiveDocument doc = documents.acquire("d");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), false);
-        LiveDocument.Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), true);
+        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        LiveDocument.Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), doc.id(), true);
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(0, 1, 3))).code());
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(5, 1, "x"))).code());
         assertEquals(ErrorCode.READ_ONLY, assertThrows(ProtocolException.class, () -> doc.submit(viewer, op(0, 1, "x"))).code());
@@ -208,6 +208,16 @@ class LiveDocumentTest {
             }
 
             @Override
+            public String readOnlyId(String docId) {
+                return failing.readOnlyId(docId);
+            }
+
+            @Override
+            public java.util.Optional<String> documentOf(String readOnlyId) {
+                return failing.documentOf(readOnlyId);
+            }
+
+            @Override
             public boolean isAvailable() {
                 return false;
             }
@@ -215,7 +225,7 @@ class LiveDocumentTest {
         LiveDocuments live = new LiveDocuments(broken, commits, Limits.DEFAULTS);
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), false);
+        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "lost"));
         doc.submit(m, op(1, 2, 4, "!"));
         commits.runAll();
@@ -232,11 +242,11 @@ class LiveDocumentTest {
 
     @Test
     void anIdleDocumentIsEvictedAndReloadedWithItsHistory() {
-        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1);
+        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1, 600);
         LiveDocuments live = new LiveDocuments(store, commits, quick);
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), false);
+        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         for (int i = 0; i < 5; i++) {
             doc.submit(m, op(i, i + 1, i, "x"));
         }
@@ -250,7 +260,7 @@ class LiveDocumentTest {
         assertEquals(new LiveDocument.Snapshot(5, "xxxxx"), again.snapshot().join());
         assertEquals(5, again.history(0, 5).size(), "history older than memory comes from the store");
         RecordingConnection back = new RecordingConnection();
-        LiveDocument.Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), false);
+        LiveDocument.Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), again.id(), false);
         again.submit(resumed, op(5, 5, 5, "y"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":5,\"seq\":5}", back.last(), "dedup survives eviction");

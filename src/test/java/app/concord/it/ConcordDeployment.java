@@ -18,20 +18,26 @@ public final class ConcordDeployment {
     private ConcordDeployment() {
     }
 
-    /** The packaged target/concord.war (path passed by failsafe as system property concord.it.war). */
+    /**
+     * The packaged target/concord.war (path passed by failsafe as system property concord.it.war),
+     * deployed under the name ROOT.war: the name that puts a WAR at context root / on WildFly
+     * (which would serve concord.war at /concord) without any server-specific descriptor inside
+     * the WAR. Payara Micro gets {@code --contextroot /} as well (arquillian.xml).
+     */
     public static WebArchive war() {
         File war = new File(System.getProperty("concord.it.war", "target/concord.war"));
         if (!war.isFile()) {
             throw new IllegalStateException(war.getAbsolutePath()
                     + " does not exist: integration tests run in 'mvn verify', after the WAR is packaged");
         }
-        return ShrinkWrap.create(ZipImporter.class, "concord.war").importFrom(war).as(WebArchive.class);
+        return ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class);
     }
 
     /**
      * Address the test server listens on. The pre-boot command file binds Payara Micro's HTTP
-     * listener to it (system property concord.it.host, 127.0.0.1), whereas the host in the
-     * injected {@code @ArquillianResource URL} is whatever Payara reports (often the machine's
+     * listener to it (system property concord.it.host, 127.0.0.1), and so does WildFly's
+     * {@code jboss.bind.address} (arquillian.xml), whereas the host in the injected
+     * {@code @ArquillianResource URL} is whatever the server reports (Payara: often the machine's
      * network address, where nothing listens): always build URIs with {@link #http} / {@link #ws}.
      */
     public static final String HOST = System.getProperty("concord.it.host", "127.0.0.1");

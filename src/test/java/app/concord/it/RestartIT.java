@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The durability contract end to end: an {@code ack} means the edit survives {@code kill -9}
  * of the server. Five clients type while the server is killed; a new server process on the
  * same data folder has every acknowledged edit, the clients resume, and in the end every
- * edit is in the text exactly once.
+ * edit is in the text exactly once. The server is the build's ({@link ServerProcess}: Payara
+ * Micro, or WildFly with {@code -Pwildfly}), started as its README section says.
  */
 class RestartIT {
 
@@ -39,8 +40,7 @@ class RestartIT {
     void everyAcknowledgedEditSurvivesAKilledServerAndClientsResumeWithoutDuplicates() throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("concord.it.tmpdir", "target")), "restart-it");
         Path data = work.resolve("data");
-        Path log = work.resolve("payara.log");
-        int port = PayaraProcess.freePort();
+        int port = ServerProcess.freePort();
         String doc = "durable";
         List<ProtocolClient> clients = new ArrayList<>();
         List<List<String>> typed = new ArrayList<>();
@@ -48,7 +48,7 @@ class RestartIT {
         AtomicBoolean typing = new AtomicBoolean(true);
         try {
             List<String> acknowledged = new ArrayList<>();
-            try (PayaraProcess first = PayaraProcess.start(data, port, log, LIMITS, START)) {
+            try (ServerProcess first = ServerProcess.start(work.resolve("first"), data, port, LIMITS, START)) {
                 for (int i = 0; i < CLIENTS; i++) {
                     clients.add(ProtocolClient.join(first.ws("/ws/docs/" + doc), "k" + i, "Typist " + i, TIMEOUT));
                     typed.add(java.util.Collections.synchronizedList(new ArrayList<>()));
@@ -90,7 +90,7 @@ class RestartIT {
                     acknowledged.addAll(c.acknowledgedLabels());
                 }
             }
-            try (PayaraProcess second = PayaraProcess.start(data, port, log, LIMITS, START)) {
+            try (ServerProcess second = ServerProcess.start(work.resolve("second"), data, port, LIMITS, START)) {
                 String recovered = text(second, doc);
                 for (String token : acknowledged) {
                     assertEquals(1, CollaborationIT.occurrences(recovered, token), "acknowledged " + token + " after the restart");
@@ -140,7 +140,7 @@ class RestartIT {
         }
     }
 
-    private static String text(PayaraProcess server, String doc) throws Exception {
+    private static String text(ServerProcess server, String doc) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(server.http("/api/docs/" + doc)).timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());

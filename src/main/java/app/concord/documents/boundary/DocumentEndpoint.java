@@ -19,16 +19,20 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Protocol v1 over WebSocket, one instance per connection. It only translates: decoded
  * messages become calls on the document's {@link LiveDocument}, refusals become the
  * protocol's {@code error} and close code.
  */
-@ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class)
+@ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class,
+        configurator = DocumentEndpointConfigurator.class)
 public class DocumentEndpoint {
 
     private static final System.Logger LOG = System.getLogger(DocumentEndpoint.class.getName());
+    /** How long a connection may stay open without joining. */
+    static final long JOIN_TIMEOUT_MILLIS = 30_000;
 
     @Inject
     Collaboration collaboration;
@@ -39,11 +43,21 @@ public class DocumentEndpoint {
     private RateLimiter opRate;
     private LiveDocument document;
     private LiveDocument.Member member;
+    private Session session;
 
     @OnOpen
     public void open(Session session, @PathParam("docId") String docId) throws IOException {
         if (!JsonCodec.ID.matcher(docId).matches()) {
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "document id must match [A-Za-z0-9_-]{1,64}"));
+            // Closed off this thread: closing inside @OnOpen races with Payara finishing the upgrade,
+            // which then loses the close frame (1006) or breaks another connection's handshake.
+            CloseReason refusal = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "document id must match [A-Za-z0-9_-]{1,64}");
+            collaboration.executor().execute(() -> {
+                try {
+                    session.close(refusal);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+                }
+            });
             return;
         }
         this.docId = docId;
@@ -52,6 +66,11 @@ public class DocumentEndpoint {
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
         connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor());
+        // A connection that does not join in time is closed: the container does not report every
+        // connection dropped right after its handshake, and only a timeout ends those.
+        this.session = session;
+        session.setMaxIdleTimeout(JOIN_TIMEOUT_MILLIS);
+        collaboration.connectionOpened();
         opRate = new RateLimiter(documents.limits().opsPerSecond(), documents.limits().opsBurst(), System.nanoTime());
     }
 
@@ -70,6 +89,14 @@ public class DocumentEndpoint {
         }
     }
 
+    /** A binary frame is no protocol message: refused like text that is not JSON. */
+    @OnMessage
+    public void binary(ByteBuffer frame) {
+        if (connection != null && !connection.isClosing()) {
+            refuse(ErrorCode.BAD_MESSAGE, "a message must be JSON in a text frame");
+        }
+    }
+
     private void dispatch(ClientMessage message) {
         if (message instanceof ClientMessage.Invalid invalid) {
             refuse(invalid.code(), invalid.message());
@@ -77,9 +104,11 @@ public class DocumentEndpoint {
             if (member != null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
             }
-            document = documents.acquire(docId);
+            LiveDocuments.Access access = documents.access(docId);
+            document = documents.acquire(access.docId());
             try {
-                member = document.join(connection, join, false);
+                member = document.join(connection, join, access.publicId(), access.readOnly());
+                session.setMaxIdleTimeout(0);
             } catch (RuntimeException e) {
                 documents.release(document);
                 document = null;
@@ -111,6 +140,7 @@ public class DocumentEndpoint {
     public void close(Session session, CloseReason reason) {
         if (connection != null) {
             connection.closed();
+            collaboration.connectionClosed();
         }
         if (document != null) {
             if (member != null) {

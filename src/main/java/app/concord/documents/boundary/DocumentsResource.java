@@ -4,7 +4,7 @@ import app.concord.collab.LiveDocument;
 import app.concord.collab.LiveDocuments;
 import app.concord.collab.Revision;
 import app.concord.documents.control.Collaboration;
-import app.concord.documents.control.DocumentIds;
+import app.concord.collab.DocumentIds;
 import app.concord.protocol.JsonCodec;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,8 +13,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,32 +35,55 @@ public class DocumentsResource {
     @Inject
     Collaboration collaboration;
 
+    /**
+     * 201 with the new document's absolute address in {@code Location}, built from the request:
+     * how a relative one is resolved differs between JAX-RS implementations (RESTEasy on WildFly
+     * put {@code /api/docs/x} under the base as {@code /api/api/docs/x}).
+     */
     @POST
-    public Response create() {
+    public Response create(@Context UriInfo request) {
         String id = DocumentIds.fresh();
-        return Response.created(URI.create("/api/docs/" + id)).entity(documentJson(id, 0, "")).build();
+        URI location = request.getBaseUriBuilder().path(DocumentsResource.class).path(id).build();
+        return Response.created(location).entity(documentJson(id, 0, "", false)).build();
     }
 
+    /**
+     * The document now. Besides PROTOCOL.md's {@code id}, {@code rev} and {@code text} it
+     * says whether {@code id} is a read-only id; {@code id} is always the one asked for.
+     */
     @GET
     @Path("{docId}")
     public String document(@PathParam("docId") String docId) {
-        LiveDocument.Snapshot snapshot = snapshot(docId);
-        return documentJson(docId, snapshot.rev(), snapshot.text());
+        LiveDocuments.Access access = access(docId);
+        LiveDocument.Snapshot snapshot = snapshot(access);
+        return documentJson(docId, snapshot.rev(), snapshot.text(), access.readOnly());
     }
 
     @GET
     @Path("{docId}/text")
     @Produces(MediaType.TEXT_PLAIN + ";charset=UTF-8")
     public String text(@PathParam("docId") String docId) {
-        return snapshot(docId).text();
+        return snapshot(access(docId)).text();
+    }
+
+    /**
+     * {@code {"readOnlyId"}}: the id to share for watching the document without editing it,
+     * made on first request. Asked with a read-only id, it answers that same id.
+     */
+    @GET
+    @Path("{docId}/read-only")
+    public String readOnlyId(@PathParam("docId") String docId) {
+        StringBuilder out = new StringBuilder("{\"readOnlyId\":");
+        JsonCodec.quote(collaboration.documents().readOnlyId(access(docId)), out);
+        return out.append('}').toString();
     }
 
     @GET
     @Path("{docId}/ops")
     public String ops(@PathParam("docId") String docId, @QueryParam("from") String from, @QueryParam("to") String to) {
-        checkId(docId);
+        LiveDocuments.Access access = access(docId);
         int fromRev = from == null ? 0 : revision("from", from);
-        return withDocument(docId, document -> {
+        return withDocument(access.docId(), document -> {
             int current = document.durableRevision();
             int toRev = to == null ? Math.min(current, fromRev + MAX_HISTORY_PAGE) : revision("to", to);
             if (fromRev > toRev) {
@@ -82,9 +107,13 @@ public class DocumentsResource {
         });
     }
 
-    private LiveDocument.Snapshot snapshot(String docId) {
+    private LiveDocuments.Access access(String docId) {
         checkId(docId);
-        return withDocument(docId, document -> {
+        return collaboration.documents().access(docId);
+    }
+
+    private LiveDocument.Snapshot snapshot(LiveDocuments.Access access) {
+        return withDocument(access.docId(), document -> {
             try {
                 return document.snapshot().get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -124,11 +153,11 @@ public class DocumentsResource {
         throw ApiError.badRequest(name + " must be a revision number (0 or more), not \"" + value + "\"");
     }
 
-    private static String documentJson(String id, int rev, String text) {
-        StringBuilder out = new StringBuilder(text.length() + 64).append("{\"id\":");
+    private static String documentJson(String id, int rev, String text, boolean readOnly) {
+        StringBuilder out = new StringBuilder(text.length() + 80).append("{\"id\":");
         JsonCodec.quote(id, out);
         out.append(",\"rev\":").append(rev).append(",\"text\":");
         JsonCodec.quote(text, out);
-        return out.append('}').toString();
+        return out.append(",\"readOnly\":").append(readOnly).append('}').toString();
     }
 }

@@ -102,7 +102,9 @@ final class WebSocketConnection implements Connection {
         if (!result.isOK()) {
             LOG.log(System.Logger.Level.DEBUG, "send failed", result.getException());
             queue.clear();
-            closed = true;
+            // Closed by us too: the container does not always report a dead connection, and
+            // until it does, the client stays a member of its document.
+            closeNow(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
             return;
         }
         if (inSend) {

@@ -1,10 +1,12 @@
 package app.concord.documents.control;
 
 import app.concord.collab.Commit;
+import app.concord.collab.DocumentIds;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.Revision;
 import app.concord.collab.StoredDocument;
 import app.concord.documents.entity.LoggedRevision;
+import app.concord.documents.entity.ReadOnlyLink;
 import app.concord.documents.entity.Snapshot;
 import app.concord.protocol.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -124,6 +127,32 @@ public class JpaDocumentStore implements DocumentStore {
                 .setMaxResults(1)
                 .getResultList();
         return found.isEmpty() ? OptionalInt.empty() : OptionalInt.of(found.get(0));
+    }
+
+    /**
+     * Made in a transaction of its own: when two requests race to make the first one, the
+     * unique key on the document refuses the second, and its caller reads the winner's.
+     */
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public String readOnlyId(String docId) {
+        List<String> known = em.createQuery("SELECT l.readOnlyId FROM ReadOnlyLink l WHERE l.docId = :doc", String.class)
+                .setParameter("doc", docId)
+                .getResultList();
+        if (!known.isEmpty()) {
+            return known.get(0);
+        }
+        ReadOnlyLink link = new ReadOnlyLink(DocumentIds.fresh(), docId);
+        em.persist(link);
+        em.flush();
+        return link.readOnlyId();
+    }
+
+    @Override
+    @Transactional
+    public Optional<String> documentOf(String readOnlyId) {
+        ReadOnlyLink link = em.find(ReadOnlyLink.class, readOnlyId);
+        return link == null ? Optional.empty() : Optional.of(link.docId());
     }
 
     /**

@@ -46,7 +46,8 @@ abstract class JpaDocumentStoreContract extends DocumentStoreContract {
             factory = open(getClass().getSimpleName());
         }
         inTransaction(em -> em.createQuery("DELETE FROM LoggedRevision").executeUpdate()
-                + em.createQuery("DELETE FROM Snapshot").executeUpdate());
+                + em.createQuery("DELETE FROM Snapshot").executeUpdate()
+                + em.createQuery("DELETE FROM ReadOnlyLink").executeUpdate());
         return new ResourceLocal(factory);
     }
 
@@ -142,6 +143,16 @@ abstract class JpaDocumentStoreContract extends DocumentStoreContract {
         @Override
         public OptionalInt revisionOf(String docId, String client, long seq) {
             return inTransaction(em -> with(em).revisionOf(docId, client, seq));
+        }
+
+        @Override
+        public String readOnlyId(String docId) {
+            return inTransaction(em -> with(em).readOnlyId(docId));
+        }
+
+        @Override
+        public java.util.Optional<String> documentOf(String readOnlyId) {
+            return inTransaction(em -> with(em).documentOf(readOnlyId));
         }
 
         /** The probe runs outside any transaction, as in the container. */

@@ -1,4 +1,4 @@
-package app.concord.documents.control;
+package app.concord.collab;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,0 +1,123 @@
+package app.concord.load;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.client.ClientManager;
+
+/**
+ * D documents, each with W writers typing K keys per second (a single character at a random
+ * position of their replica) and L listeners. After a warm-up, latencies and counts are
+ * recorded for the measured seconds, and the server's CPU time and RSS are read around that
+ * window. Then typing stops, every writer waits for its acks and every replica of a document
+ * must hold the same text at the same revision.
+ */
+final class Keystrokes {
+
+    record Setup(String url, int docs, int writers, double rate, int listeners, double warmupSeconds,
+                 double seconds, long seed) {
+    }
+
+    record Outcome(Report report, double deliveriesPerSecond, double p50Millis, boolean ok) {
+    }
+
+    private Keystrokes() {
+    }
+
+    static Outcome run(ClientManager container, Setup s, ServerStats server) throws Exception {
+        Metrics metrics = new Metrics();
+        String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        List<List<LoadClient>> docs = new ArrayList<>();
+        List<LoadClient> writers = new ArrayList<>();
+        for (int d = 0; d < s.docs(); d++) {
+            URI uri = URI.create(s.url() + "/ws/docs/load-" + runId + "-" + d);
+            List<LoadClient> members = new ArrayList<>();
+            for (int i = 0; i < s.writers() + s.listeners(); i++) {
+                boolean writer = i < s.writers();
+                LoadClient c = new LoadClient(metrics, (writer ? "w" : "l") + runId + "_" + d + "_" + i);
+                c.open(container, uri, 10_000);
+                members.add(c);
+                if (writer) {
+                    writers.add(c);
+                }
+            }
+            docs.add(members);
+        }
+        ScheduledExecutorService typists = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "typist");
+            t.setDaemon(true);
+            return t;
+        });
+        Random seeds = new Random(s.seed());
+        long periodNanos = (long) (1e9 / s.rate());
+        List<ScheduledFuture<?>> typing = new ArrayList<>();
+        for (LoadClient w : writers) {
+            Random random = new Random(seeds.nextLong());
+            typing.add(typists.scheduleAtFixedRate(() -> w.type(random), random.nextLong(periodNanos), periodNanos,
+                    TimeUnit.NANOSECONDS));
+        }
+        Thread.sleep((long) (s.warmupSeconds() * 1000));
+        double cpuBefore = server.cpuMillis();
+        long rssBefore = server.rssKib();
+        long start = System.nanoTime();
+        metrics.recording = true;
+        Thread.sleep((long) (s.seconds() * 1000));
+        metrics.recording = false;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpuAfter = server.cpuMillis();
+        long rssAfter = server.rssKib();
+        typing.forEach(f -> f.cancel(false));
+        typists.shutdown();
+        typists.awaitTermination(5, TimeUnit.SECONDS);
+        boolean converged = converge(docs, 30_000);
+        docs.forEach(members -> members.forEach(LoadClient::close));
+
+        long acks = metrics.acks.sum();
+        double deliveriesPerSecond = metrics.deliveries.sum() / elapsed;
+        Report r = new Report().put("mode", "keystrokes").put("docs", s.docs()).put("writersPerDoc", s.writers())
+                .put("keysPerSecondPerWriter", s.rate()).put("listenersPerDoc", s.listeners())
+                .put("seconds", elapsed)
+                .put("keystrokesPerSecond", metrics.keystrokes.sum() / (s.warmupSeconds() + elapsed))
+                .put("opsAckedPerSecond", acks / elapsed).put("deliveriesPerSecond", deliveriesPerSecond);
+        r.latency("delivery", metrics.delivery).latency("ack", metrics.ack);
+        r.put("serverCpuMsPerEdit", server.enabled() && acks > 0 ? (cpuAfter - cpuBefore) / acks : Double.NaN)
+                .put("serverCpuPercent", server.enabled() ? (cpuAfter - cpuBefore) / (elapsed * 10) : Double.NaN)
+                .put("serverRssMb", server.enabled() ? rssAfter / 1024.0 : Double.NaN)
+                .put("serverRssDeltaMb", server.enabled() ? (rssAfter - rssBefore) / 1024.0 : Double.NaN)
+                .put("converged", converged).put("errors", metrics.errors.size());
+        metrics.firstErrors(5).forEach(e -> System.err.println("error: " + e));
+        return new Outcome(r, deliveriesPerSecond, metrics.delivery.percentileMillis(50),
+                converged && metrics.errors.isEmpty());
+    }
+
+    /** Waits until every writer has its acks and every replica of a document is at the same revision and text. */
+    static boolean converge(List<List<LoadClient>> docs, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (List<LoadClient> members : docs) {
+            while (true) {
+                boolean synced = members.stream().allMatch(LoadClient::isSynchronized);
+                int rev = members.stream().mapToInt(LoadClient::revision).max().orElse(0);
+                if (synced && members.stream().allMatch(c -> c.revision() == rev)) {
+                    String text = members.get(0).text();
+                    if (members.stream().allMatch(c -> c.text().equals(text))) {
+                        break;
+                    }
+                    System.err.println("replicas differ at revision " + rev);
+                    return false;
+                }
+                if (System.currentTimeMillis() > deadline || members.stream().anyMatch(c -> !c.isOpen())) {
+                    System.err.println("replicas did not settle (revisions "
+                            + members.stream().map(c -> String.valueOf(c.revision())).toList() + ")");
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+        }
+        return true;
+    }
+}

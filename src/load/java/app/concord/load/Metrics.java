@@ -1,0 +1,73 @@
+package app.concord.load;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the connections of one run measure. All clients live in this JVM, so the send time of
+ * operation {@code (client, seq)} is stamped here on {@link System#nanoTime} and read by every
+ * connection that receives it (delivery latency) and by its author's ack (ack latency).
+ * Samples count only while {@link #recording} is on (after the warm-up).
+ */
+final class Metrics {
+
+    private static final int RING = 1 << 16;
+
+    final Histogram delivery = new Histogram();
+    final Histogram ack = new Histogram();
+    final LongAdder deliveries = new LongAdder();
+    final LongAdder acks = new LongAdder();
+    final LongAdder keystrokes = new LongAdder();
+    final LongAdder opsSent = new LongAdder();
+    final Queue<String> errors = new ConcurrentLinkedQueue<>();
+    volatile boolean recording;
+    private final ConcurrentHashMap<String, AtomicLongArray> sendTimes = new ConcurrentHashMap<>();
+
+    void sent(String client, long seq) {
+        if (recording) {
+            opsSent.increment();
+        }
+        sendTimes.computeIfAbsent(client, c -> new AtomicLongArray(RING)).set((int) (seq & (RING - 1)), System.nanoTime());
+    }
+
+    void delivered(String author, long seq) {
+        long now = System.nanoTime();
+        if (!recording) {
+            return;
+        }
+        deliveries.increment();
+        long sent = sendTime(author, seq);
+        if (sent != 0) {
+            delivery.recordNanos(now - sent);
+        }
+    }
+
+    void acknowledged(String client, long seq) {
+        long now = System.nanoTime();
+        if (!recording) {
+            return;
+        }
+        acks.increment();
+        long sent = sendTime(client, seq);
+        if (sent != 0) {
+            ack.recordNanos(now - sent);
+        }
+    }
+
+    void error(String what) {
+        errors.add(what);
+    }
+
+    List<String> firstErrors(int n) {
+        return errors.stream().limit(n).toList();
+    }
+
+    private long sendTime(String client, long seq) {
+        AtomicLongArray times = sendTimes.get(client);
+        return times == null ? 0 : times.get((int) (seq & (RING - 1)));
+    }
+}

@@ -1,0 +1,124 @@
+package app.concord.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.websocket.CloseReason;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What the WAR gets from the container, where Payara (Jersey, Tyrus, EclipseLink) and WildFly
+ * (RESTEasy, Undertow, Hibernate) are free to differ, pinned to what Concord promises on both.
+ * The build runs it on each ({@code ./mvnw -B verify} and {@code ./mvnw -B verify -Pwildfly}).
+ * Elsewhere: a refused WebSocket handshake is 403 ({@code SecurityIT}; Undertow would say 404),
+ * too-large frames and close codes ({@code ProtocolErrorsIT}), schema creation on an existing
+ * database and kill -9 ({@code RestartIT}).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+public class PortabilityIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        return ConcordDeployment.war();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+
+    /** JAX-RS resolves a relative Location differently (RESTEasy made it /api/api/docs/…): it is absolute. */
+    @Test
+    public void aNewDocumentsLocationIsItsAbsoluteAddress() throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs"))
+                .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String id = json(created.body()).getString("id");
+        URI location = URI.create(created.headers().firstValue("Location").orElseThrow());
+
+        assertTrue(location.isAbsolute(), location::toString);
+        assertEquals("/api/docs/" + id, location.getPath());
+        assertEquals(base.getPort(), location.getPort());
+        HttpResponse<String> document = get(ConcordDeployment.http(base, location.getPath()));
+        assertEquals(200, document.statusCode(), document.body());
+        assertEquals(id, json(document.body()).getString("id"));
+    }
+
+    /**
+     * Browsers run module scripts only when served as JavaScript: the app's own, and the WebJars'
+     * from WEB-INF/lib, .mjs included (WEB-INF/web.xml maps it; Payara's default table has no type for it).
+     */
+    @Test
+    public void moduleScriptsAreServedAsJavaScript() throws Exception {
+        for (String path : new String[] {"/js/ot.js", "/webjars/marked/15.0.12/lib/marked.esm.js",
+                "/webjars/dompurify/3.2.6/dist/purify.es.mjs"}) {
+            HttpResponse<String> script = get(ConcordDeployment.http(base, path));
+            assertEquals(200, script.statusCode(), path);
+            String type = script.headers().firstValue("Content-Type").orElse("");
+            assertTrue(type.startsWith("text/javascript") || type.startsWith("application/javascript"), path + ": " + type);
+        }
+    }
+
+    /** Ours, not a MicroProfile Health endpoint (Payara Micro has one at /health, WildFly none on this port). */
+    @Test
+    public void theReadinessCheckIsTheApplicationsOwn() throws Exception {
+        HttpResponse<String> ready = get(ConcordDeployment.http(base, "/health/ready"));
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonObject body = json(ready.body());
+        assertEquals("UP", body.getString("status"));
+        assertEquals("database", body.getJsonArray("checks").getJsonObject(0).getString("name"));
+    }
+
+    /**
+     * Each message record reaches the client through ServerMessageEncoder (an Encoder.Text of the
+     * sealed interface, which the container must match to the record's class), and a refusal
+     * closes with the protocol's code and the error code as the reason.
+     */
+    @Test
+    public void messagesAreEncodedAsJsonAndARefusalClosesWithCodeAndReason() throws Exception {
+        try (JsonWsClient client = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/portability"))) {
+            client.send("{\"type\":\"join\",\"client\":\"p1\",\"name\":\"P\"}");
+            assertEquals("portability", client.await("welcome", TIMEOUT).getString("doc"));
+            client.send("{\"type\":\"ping\"}");
+            client.await("pong", TIMEOUT);
+            client.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"x\"]}");
+            assertEquals(1, client.await("ack", TIMEOUT).getInt("rev"));
+
+            client.send("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[7]}");
+            assertEquals("bad-op", client.await("error", TIMEOUT).getString("code"));
+            CloseReason reason = client.awaitClose(TIMEOUT);
+            assertEquals(1008, reason.getCloseCode().getCode(), reason::toString);
+            assertEquals("bad-op", reason.getReasonPhrase(), reason::toString);
+        }
+    }
+
+    private HttpResponse<String> get(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(String body) {
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
+    }
+}
