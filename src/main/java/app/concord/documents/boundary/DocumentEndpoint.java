@@ -104,11 +104,15 @@ public class DocumentEndpoint {
             if (member != null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
             }
+            try {
+                session.setMaxIdleTimeout(0); // joined, it may be as quiet as it likes
+            } catch (IllegalStateException closedMeanwhile) {
+                return;
+            }
             LiveDocuments.Access access = documents.access(docId);
             document = documents.acquire(access.docId());
             try {
                 member = document.join(connection, join, access.publicId(), access.readOnly());
-                session.setMaxIdleTimeout(0);
             } catch (RuntimeException e) {
                 documents.release(document);
                 document = null;
