@@ -26,9 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What the WAR gets from the container, where Payara (Jersey, Tyrus, EclipseLink) and WildFly
  * (RESTEasy, Undertow, Hibernate) are free to differ, pinned to what Concord promises on both.
  * The build runs it on each ({@code ./mvnw -B verify} and {@code ./mvnw -B verify -Pwildfly}).
- * Elsewhere: a refused WebSocket handshake is 403 ({@code SecurityIT}; Undertow would say 404),
- * too-large frames and close codes ({@code ProtocolErrorsIT}), schema creation on an existing
- * database and kill -9 ({@code RestartIT}).
+ * Elsewhere: a refused WebSocket handshake is 403 ({@code SecurityIT}; Undertow would say 404
+ * but for RefusedHandshakeServlet), too-large frames and close codes ({@code ProtocolErrorsIT},
+ * where a flooder may also be closed as too slow, 1013, on Undertow), schema creation on an
+ * existing database and kill -9 ({@code RestartIT}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

@@ -58,6 +58,7 @@ public class ProtocolErrorsIT {
     private static final int MAX_DOCUMENT_LENGTH = 200_000;
     private static final int POLICY = 1008;
     private static final int TOO_BIG = 1009;
+    private static final int TRY_AGAIN_LATER = 1013;
 
     @Deployment(testable = false)
     public static WebArchive deployment() {
@@ -209,7 +210,11 @@ public class ProtocolErrorsIT {
                 // connection and its error frame could be lost on the way: refused all the same.
                 reset = true;
             }
-            if (!reset) {
+            // Undertow (WildFly) reads a flood faster than it sends the acks, so the flooder's queue
+            // (outboxFrames, 256 in the tests) can fill before its token bucket (a burst of 2000) is
+            // empty: it is then closed as too slow to keep up (1013, no error frame). Refused all the same.
+            boolean tooSlow = !flooder.error.isDone() && Integer.valueOf(TRY_AGAIN_LATER).equals(flooder.closed.getNow(null));
+            if (!reset && !tooSlow) {
                 assertTrue(flooder.error.isDone(), () -> "closed (" + flooder.closed.getNow(null) + ") without an error after "
                         + flooder.acks + " acks");
                 JsonObject error = flooder.error.get();
