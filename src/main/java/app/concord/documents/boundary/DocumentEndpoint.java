@@ -65,7 +65,8 @@ public class DocumentEndpoint {
         int maxChars = documents.limits().maxMessageChars();
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
-        connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor());
+        connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor(),
+                collaboration.sendingLoader());
         // A connection that does not join in time is closed: the container does not report every
         // connection dropped right after its handshake, and only a timeout ends those.
         this.session = session;

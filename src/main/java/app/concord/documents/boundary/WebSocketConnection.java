@@ -22,6 +22,7 @@ final class WebSocketConnection implements Connection {
     private final Session session;
     private final int maxQueued;
     private final Executor closer;
+    private final ClassLoader sendingLoader;
     private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>();
     private boolean sending;
     private boolean inSend;
@@ -29,10 +30,15 @@ final class WebSocketConnection implements Connection {
     private CloseReason closeWhenFlushed;
     private boolean closed;
 
-    WebSocketConnection(Session session, int maxQueued, Executor closer) {
+    /**
+     * @param sendingLoader the context class loader for handing messages to the container
+     *                      (see {@code ContextProviderLookupCache})
+     */
+    WebSocketConnection(Session session, int maxQueued, Executor closer, ClassLoader sendingLoader) {
         this.session = session;
         this.maxQueued = maxQueued;
         this.closer = closer;
+        this.sendingLoader = sendingLoader;
     }
 
     @Override
@@ -83,6 +89,9 @@ final class WebSocketConnection implements Connection {
             sending = true;
             inSend = true;
             completedInline = false;
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(sendingLoader);
             try {
                 session.getAsyncRemote().sendObject(next, this::sent);
             } catch (RuntimeException e) {
@@ -90,6 +99,7 @@ final class WebSocketConnection implements Connection {
                 closeNow(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
                 return;
             } finally {
+                thread.setContextClassLoader(previous);
                 inSend = false;
             }
             if (completedInline) {

@@ -2,28 +2,36 @@ package app.concord.documents.control;
 
 import app.concord.collab.AddressLimiter;
 import app.concord.collab.DocumentStore;
+import app.concord.collab.InMemoryDocumentStore;
 import app.concord.collab.LiveDocuments;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import app.concord.collab.Limits;
 import app.concord.collab.OriginPolicy;
+import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wires the collaboration core into the container: the durable store, the container's
- * managed executors for group commits and closes, the limits from the environment, and
- * the periodic eviction of idle documents.
+ * Wires the collaboration core into the container: the durable store, a commit thread from
+ * the container's thread factory, the managed executors for closes and eviction, the
+ * limits from the environment, and the periodic eviction of idle documents.
  */
 @ApplicationScoped
 public class Collaboration {
+
+    private static final System.Logger LOG = System.getLogger(Collaboration.class.getName());
 
     @Inject
     DocumentStore store;
@@ -34,26 +42,83 @@ public class Collaboration {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedThreadFactory threads;
+
     private final AtomicInteger connections = new AtomicInteger();
     private LiveDocuments documents;
     private OriginPolicy origins;
     private AddressLimiter addresses;
     private ScheduledFuture<?> eviction;
+    private ExecutorService commits;
+    private ClassLoader sendingLoader;
 
     @PostConstruct
     void start() {
         Limits limits = Limits.fromEnvironment();
-        documents = new LiveDocuments(store, executor, limits);
+        // Group commits run on one thread made by the container's factory, so it carries the
+        // application's context from birth. Submitting each commit to the ManagedExecutorService
+        // instead captures that context per task, which on Payara scans the class path's jars
+        // for resources: measured at more than half of the server's CPU under typing load.
+        commits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        sendingLoader = lookupCachingLoader();
+        documents = new LiveDocuments(chosenStore(), commits, limits);
         origins = OriginPolicy.fromEnvironment();
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
         eviction = scheduler.scheduleWithFixedDelay(documents::evictIdle, period, period, TimeUnit.SECONDS);
     }
 
+    /**
+     * The database, unless {@code concord.store} (or {@code CONCORD_STORE}) is {@code memory}:
+     * documents then live in this process only and are lost when it ends. That is for
+     * benchmarks, to measure what durable acknowledgements cost (BENCHMARKS.md).
+     */
+    private DocumentStore chosenStore() {
+        String choice = System.getProperty("concord.store", System.getenv("CONCORD_STORE"));
+        if (choice == null || choice.isBlank() || choice.trim().equals("database")) {
+            return store;
+        }
+        if (choice.trim().equals("memory")) {
+            LOG.log(System.Logger.Level.WARNING, "concord.store=memory: documents are kept in memory only and lost at"
+                    + " every restart; for benchmarks, never for real documents");
+            return new InMemoryDocumentStore();
+        }
+        throw new IllegalArgumentException("setting concord.store must be \"database\" or \"memory\", not \"" + choice + "\"");
+    }
+
+    /** The application's class loader behind a {@link ContextProviderLookupCache}. */
+    private static ClassLoader lookupCachingLoader() {
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        try {
+            return new ContextProviderLookupCache(application);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "sending without the context provider look-up cache", e);
+            return application;
+        }
+    }
+
+    /**
+     * The context class loader for sending to WebSocket clients: the application's, with the
+     * look-up that Payara repeats for every message sent answered from a cache.
+     */
+    public ClassLoader sendingLoader() {
+        return sendingLoader;
+    }
+
     @PreDestroy
     void stop() {
         if (eviction != null) {
             eviction.cancel(false);
+        }
+        if (commits != null) {
+            // Commits already queued still run: their edits were applied in memory and are owed an ack.
+            commits.shutdown();
+            try {
+                commits.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
