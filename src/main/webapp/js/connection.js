@@ -6,6 +6,10 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 45_000;
+// A connection that is not welcomed this long after opening is dropped and tried again: a
+// server under load can lose a new connection's first message, and would only close it
+// after its own join timeout (30 s).
+const WELCOME_LIMIT_MS = 10_000;
 
 export class Connection {
   /**
@@ -43,6 +47,7 @@ export class Connection {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.welcomeTimer);
     clearInterval(this.pinger);
     this.socket?.close(1000, "closed by the user");
   }
@@ -66,6 +71,7 @@ export class Connection {
   /** The connection proved healthy (the server welcomed us): the next outage starts the backoff afresh. */
   healthy() {
     this.attempt = 0;
+    clearTimeout(this.welcomeTimer);
   }
 
   /** Delay before reconnect attempt n (0-based): uniform in [0, min(max, base * 2^n)], at least 250 ms. */
@@ -95,6 +101,10 @@ export class Connection {
       this.handlers.status({ state: "connected" });
       clearInterval(this.pinger);
       this.pinger = setInterval(() => this.#keepAlive(socket), PING_EVERY_MS);
+      clearTimeout(this.welcomeTimer);
+      this.welcomeTimer = setTimeout(() => {
+        if (socket === this.socket) socket.close(4003, "no welcome from the server");
+      }, WELCOME_LIMIT_MS);
       this.handlers.open();
     };
     socket.onmessage = (event) => {
@@ -110,6 +120,7 @@ export class Connection {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       clearInterval(this.pinger);
+      clearTimeout(this.welcomeTimer);
       this.socket = null;
       this.#scheduleRetry();
     };
