@@ -20,6 +20,8 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Protocol v1 over WebSocket, one instance per connection. It only translates: decoded
@@ -44,6 +46,9 @@ public class DocumentEndpoint {
     private LiveDocument document;
     private LiveDocument.Member member;
     private Session session;
+    /** Set once the connection has sent {@code join}; read by the join timeout's thread. */
+    private volatile boolean joined;
+    private Future<?> joinTimeout;
 
     @OnOpen
     public void open(Session session, @PathParam("docId") String docId) throws IOException {
@@ -68,9 +73,17 @@ public class DocumentEndpoint {
         connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor(),
                 collaboration.sendingLoader());
         // A connection that does not join in time is closed: the container does not report every
-        // connection dropped right after its handshake, and only a timeout ends those.
+        // connection dropped right after its handshake, and only a timeout ends those. Not with
+        // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer
+        // armed under the default (none) can then close the connection at once.
         this.session = session;
-        session.setMaxIdleTimeout(JOIN_TIMEOUT_MILLIS);
+        WebSocketConnection opened = connection;
+        joinTimeout = collaboration.timers().schedule(() -> {
+            if (!joined) {
+                opened.send(new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "no join within " + JOIN_TIMEOUT_MILLIS / 1000 + " s"));
+                opened.close(ErrorCode.BAD_MESSAGE.closeCode(), ErrorCode.BAD_MESSAGE.wire());
+            }
+        }, JOIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         collaboration.connectionOpened();
         opRate = new RateLimiter(documents.limits().opsPerSecond(), documents.limits().opsBurst(), System.nanoTime());
     }
@@ -105,11 +118,8 @@ public class DocumentEndpoint {
             if (member != null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
             }
-            try {
-                session.setMaxIdleTimeout(0); // joined, it may be as quiet as it likes
-            } catch (IllegalStateException closedMeanwhile) {
-                return;
-            }
+            joined = true;
+            joinTimeout.cancel(false);
             LiveDocuments.Access access = documents.access(docId);
             document = documents.acquire(access.docId());
             try {
@@ -144,6 +154,7 @@ public class DocumentEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (connection != null) {
+            joinTimeout.cancel(false);
             connection.closed();
             collaboration.connectionClosed();
         }

@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,7 @@ public class Collaboration {
     private AddressLimiter addresses;
     private ScheduledFuture<?> eviction;
     private ExecutorService commits;
+    private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
 
     @PostConstruct
@@ -61,6 +64,10 @@ public class Collaboration {
         // instead captures that context per task, which on Payara scans the class path's jars
         // for resources: measured at more than half of the server's CPU under typing load.
         commits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        // Per-connection timers (the join timeout) on a plain scheduler, for the same reason;
+        // a cancelled timer leaves its queue at once.
+        timers = new ScheduledThreadPoolExecutor(1, threads);
+        timers.setRemoveOnCancelPolicy(true);
         sendingLoader = lookupCachingLoader();
         documents = new LiveDocuments(chosenStore(), commits, limits);
         origins = OriginPolicy.fromEnvironment();
@@ -98,6 +105,11 @@ public class Collaboration {
         }
     }
 
+    /** For short timers of connections; what they run must be quick and must not block. */
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
     /**
      * The context class loader for sending to WebSocket clients: the application's, with the
      * look-up that Payara repeats for every message sent answered from a cache.
@@ -110,6 +122,9 @@ public class Collaboration {
     void stop() {
         if (eviction != null) {
             eviction.cancel(false);
+        }
+        if (timers != null) {
+            timers.shutdownNow();
         }
         if (commits != null) {
             // Commits already queued still run: their edits were applied in memory and are owed an ack.
