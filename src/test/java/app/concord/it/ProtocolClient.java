@@ -211,7 +211,15 @@ public final class ProtocolClient implements AutoCloseable {
         session.getBasicRemote().sendText(frame.append('}').toString());
     }
 
-    private synchronized void receive(String frame) {
+    /**
+     * A frame from {@code from}; ignored unless that is still the current connection: after
+     * {@link #drop} the old one can still deliver what was in flight (an ack, say), and this
+     * replica must not apply it behind the back of the join it has already sent.
+     */
+    private synchronized void receive(Session from, String frame) {
+        if (from != session) {
+            return;
+        }
         JsonObject m;
         try (JsonReader reader = Json.createReader(new StringReader(frame))) {
             m = reader.readObject();
@@ -292,7 +300,7 @@ public final class ProtocolClient implements AutoCloseable {
     private final class Listener extends Endpoint {
         @Override
         public void onOpen(Session s, EndpointConfig config) {
-            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) ProtocolClient.this::receive);
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> receive(s, frame));
         }
 
         @Override
