@@ -71,7 +71,7 @@ public class DocumentEndpoint {
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
         connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor(),
-                collaboration.sendingLoader());
+                collaboration.timers(), collaboration.sendingLoader());
         // A connection that does not join in time is closed: the container does not report every
         // connection dropped right after its handshake, and only a timeout ends those. Not with
         // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer

@@ -8,6 +8,8 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket session with a bounded outgoing queue and one asynchronous send in flight,
@@ -18,10 +20,20 @@ import java.util.concurrent.Executor;
 final class WebSocketConnection implements Connection {
 
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
+    /**
+     * How long a connection whose send failed is left to the container before it is closed
+     * here. A send fails when the client's close frame has just been read: Undertow (WildFly)
+     * then refuses every other frame, and a session closed before the container has answered
+     * that close frame never answers it at all, so the client waits for its close handshake
+     * in vain and the server keeps the socket open. The container reports such a close itself
+     * within milliseconds; only a connection that it never reports (seen on Payara) needs this.
+     */
+    static final long CLOSE_AFTER_FAILED_SEND_MILLIS = 1_000;
 
     private final Session session;
     private final int maxQueued;
     private final Executor closer;
+    private final ScheduledExecutorService timer;
     private final ClassLoader sendingLoader;
     private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>();
     private boolean sending;
@@ -31,13 +43,18 @@ final class WebSocketConnection implements Connection {
     private boolean closed;
 
     /**
+     * @param closer        runs closes, which may block
+     * @param timer         delays the close of a connection whose send failed (its task only hands the
+     *                      close to {@code closer})
      * @param sendingLoader the context class loader for handing messages to the container
      *                      (see {@code ContextProviderLookupCache})
      */
-    WebSocketConnection(Session session, int maxQueued, Executor closer, ClassLoader sendingLoader) {
+    WebSocketConnection(Session session, int maxQueued, Executor closer, ScheduledExecutorService timer,
+            ClassLoader sendingLoader) {
         this.session = session;
         this.maxQueued = maxQueued;
         this.closer = closer;
+        this.timer = timer;
         this.sendingLoader = sendingLoader;
     }
 
@@ -96,7 +113,7 @@ final class WebSocketConnection implements Connection {
                 session.getAsyncRemote().sendObject(next, this::sent);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "send failed", e);
-                closeNow(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+                closeAfterFailedSend();
                 return;
             } finally {
                 thread.setContextClassLoader(previous);
@@ -112,9 +129,7 @@ final class WebSocketConnection implements Connection {
         if (!result.isOK()) {
             LOG.log(System.Logger.Level.DEBUG, "send failed", result.getException());
             queue.clear();
-            // Closed by us too: the container does not always report a dead connection, and
-            // until it does, the client stays a member of its document.
-            closeNow(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+            closeAfterFailedSend();
             return;
         }
         if (inSend) {
@@ -128,14 +143,33 @@ final class WebSocketConnection implements Connection {
     /** Closes off the caller's thread: closing may wait on a peer that does not read. */
     private void closeNow(CloseReason reason) {
         closed = true;
-        closer.execute(() -> {
-            try {
-                if (session.isOpen()) {
-                    session.close(reason);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+        closer.execute(() -> closeSession(reason));
+    }
+
+    /**
+     * Sends nothing more, and closes the session if the container has not closed it within
+     * {@link #CLOSE_AFTER_FAILED_SEND_MILLIS}: the container does not always report a dead
+     * connection, and until it does, the client stays a member of its document.
+     */
+    private void closeAfterFailedSend() {
+        closed = true;
+        CloseReason reason = new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed");
+        try {
+            timer.schedule(() -> closer.execute(() -> closeSession(reason)), CLOSE_AFTER_FAILED_SEND_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) { // the application is stopping
+            LOG.log(System.Logger.Level.DEBUG, "cannot delay the close", e);
+            closer.execute(() -> closeSession(reason));
+        }
+    }
+
+    private void closeSession(CloseReason reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
             }
-        });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+        }
     }
 }
