@@ -7,12 +7,18 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -29,7 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Elsewhere: a refused WebSocket handshake is 403 ({@code SecurityIT}; Undertow would say 404
  * but for RefusedHandshakeServlet), too-large frames and close codes ({@code ProtocolErrorsIT},
  * where a flooder may also be closed as too slow, 1013, on Undertow), schema creation on an
- * existing database and kill -9 ({@code RestartIT}).
+ * existing database and kill -9 ({@code RestartIT}), a client's close answered while the
+ * server is sending to it ({@code FaultsIT}'s churn: Undertow refuses frames once it has read
+ * a close frame, and answered none when the application then closed the session itself).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -110,6 +118,46 @@ public class PortabilityIT {
             CloseReason reason = client.awaitClose(TIMEOUT);
             assertEquals(1008, reason.getCloseCode().getCode(), reason::toString);
             assertEquals("bad-op", reason.getReasonPhrase(), reason::toString);
+        }
+    }
+
+    /**
+     * Whether a page may open a WebSocket depends on the Host header of that very handshake:
+     * the endpoint's configurator gets it from HandshakeContext, a ServletRequestListener, so the
+     * container must run the application's request listeners for an upgrade request, on the
+     * thread that then runs the handshake (Tyrus through its servlet filter, Undertow in its own
+     * handler). Same-origin requests with two different host names, alternated with a foreign
+     * one, so that a Host missing or left over from another handshake would show.
+     */
+    @Test
+    public void theOriginCheckSeesTheHostHeaderOfEachHandshake() throws Exception {
+        int port = base.getPort();
+        String loopback = ConcordDeployment.HOST + ":" + port;
+        for (int i = 0; i < 5; i++) {
+            assertEquals(101, handshakeStatus("localhost:" + port, "http://localhost:" + port), "same origin, by name");
+            assertEquals(403, handshakeStatus(loopback, "http://localhost:" + port), "another origin");
+            assertEquals(101, handshakeStatus(loopback, "http://" + loopback), "same origin, by address");
+        }
+    }
+
+    /** The status code that a WebSocket handshake with these Host and Origin headers is answered with. */
+    private int handshakeStatus(String host, String origin) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ConcordDeployment.HOST, base.getPort()), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /ws/docs/portability-origin HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder statusLine = new StringBuilder();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                statusLine.append((char) b);
+            }
+            String[] parts = statusLine.toString().split(" ");
+            assertTrue(parts.length >= 2 && parts[0].startsWith("HTTP/1.1"), statusLine::toString);
+            return Integer.parseInt(parts[1]);
         }
     }
 
