@@ -1,6 +1,7 @@
 package app.concord.load;
 
 import app.concord.ot.TextOperation;
+import app.concord.traces.Trace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,8 @@ final class Replay {
 
     static Report run(ClientManager container, String url, String traceName, double speed, long maxGapMillis,
                       int listeners, ServerStats server) throws Exception {
-        TraceFile trace = TraceFile.load(traceName);
+        Trace trace = Trace.load(traceName);
+        int patchCount = trace.patches().size();
         if (!trace.startContent().isEmpty()) {
             throw new IllegalArgumentException("traces with a start content are not supported");
         }
@@ -46,7 +48,7 @@ final class Replay {
         long start = System.nanoTime();
         long virtualNanos = 0;
         long previous = trace.txns().isEmpty() ? 0 : trace.txns().get(0).millis();
-        for (TraceFile.Txn txn : trace.txns()) {
+        for (Trace.Txn txn : trace.txns()) {
             if (speed > 0) {
                 long gap = Math.max(0, Math.min(txn.millis() - previous, maxGapMillis));
                 previous = txn.millis();
@@ -56,7 +58,7 @@ final class Replay {
                     LockSupport.parkNanos(wait);
                 }
             }
-            for (TraceFile.Patch p : txn.patches()) {
+            for (Trace.Patch p : txn.patches()) {
                 writer.edit(TextOperation.splice(writer.textLength(), p.pos(), p.deleteCount(), p.inserted()));
             }
             if (!metrics.errors.isEmpty()) {
@@ -74,14 +76,14 @@ final class Replay {
                 HttpRequest.newBuilder(URI.create(url.replaceFirst("^ws", "http") + "/api/docs/" + doc + "/text")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         long acks = metrics.acks.sum();
-        Report r = new Report().put("mode", "replay").put("trace", trace.name()).put("patches", trace.patchCount())
+        Report r = new Report().put("mode", "replay").put("trace", trace.name()).put("patches", patchCount)
                 .put("speed", speed > 0 ? String.valueOf(speed) : "full").put("listeners", listeners)
                 .put("typingSeconds", (typed - start) / 1e9).put("seconds", elapsed)
-                .put("patchesPerSecond", trace.patchCount() / elapsed).put("opsAcked", acks)
+                .put("patchesPerSecond", patchCount / elapsed).put("opsAcked", acks)
                 .put("deliveriesPerSecond", metrics.deliveries.sum() / elapsed);
         r.latency("delivery", metrics.delivery).latency("ack", metrics.ack);
         r.put("serverCpuMsPerOp", server.enabled() && acks > 0 ? (cpuAfter - cpuBefore) / acks : Double.NaN)
-                .put("serverCpuMsPerPatch", server.enabled() ? (cpuAfter - cpuBefore) / trace.patchCount() : Double.NaN)
+                .put("serverCpuMsPerPatch", server.enabled() ? (cpuAfter - cpuBefore) / patchCount : Double.NaN)
                 .put("replicasEqualEndContent", replicasMatch)
                 .put("serverTextEqualsEndContent", serverText.equals(trace.endContent()))
                 .put("errors", metrics.errors.size());

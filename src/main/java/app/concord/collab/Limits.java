@@ -49,10 +49,16 @@ public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecon
 
     /** Settings from system properties, then environment variables, then the defaults. */
     public static Limits fromEnvironment() {
-        return from(property -> {
-            String value = System.getProperty(property);
-            return value != null ? value : System.getenv(environmentName(property.substring("concord.".length())));
-        });
+        return from(property -> setting(property.substring("concord.".length())));
+    }
+
+    /**
+     * The setting {@code name} of this server, limit or not: the system property
+     * {@code concord.name}, else the environment variable ({@link #environmentName}), else null.
+     */
+    public static String setting(String name) {
+        String value = System.getProperty("concord." + name);
+        return value != null ? value : System.getenv(environmentName(name));
     }
 
     /** {@code maxMessageChars} becomes {@code CONCORD_MAX_MESSAGE_CHARS}. */

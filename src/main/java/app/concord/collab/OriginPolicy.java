@@ -30,8 +30,7 @@ public final class OriginPolicy {
 
     /** From {@code -Dconcord.allowedOrigins} or {@code CONCORD_ALLOWED_ORIGINS}. */
     public static OriginPolicy fromEnvironment() {
-        String value = System.getProperty("concord.allowedOrigins");
-        return new OriginPolicy(value != null ? value : System.getenv("CONCORD_ALLOWED_ORIGINS"));
+        return new OriginPolicy(Limits.setting("allowedOrigins"));
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.time.Duration;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
@@ -50,6 +52,14 @@ public final class ConcordDeployment {
     /** {@code ws://127.0.0.1:port/path} on the server behind {@code base}. */
     public static URI ws(URL base, String path) {
         return uri("ws", base, path);
+    }
+
+    /**
+     * A JDK HTTP client for the test server, on HTTP/1.1: the JDK's default first tries an h2c
+     * upgrade, which trips Payara's Grizzly into NullPointerExceptions.
+     */
+    public static HttpClient httpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     private static URI uri(String scheme, URL base, String path) {

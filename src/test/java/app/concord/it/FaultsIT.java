@@ -73,7 +73,7 @@ public class FaultsIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
     private final AtomicInteger lostHandshakes = new AtomicInteger();
 
     // ---------------------------------------------------------------- 1. a peer that stops reading

@@ -53,7 +53,7 @@ public class PortabilityIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
 
     /** JAX-RS resolves a relative Location differently (RESTEasy made it /api/api/docs/…): it is absolute. */
     @Test

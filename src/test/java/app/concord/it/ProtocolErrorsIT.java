@@ -68,8 +68,7 @@ public class ProtocolErrorsIT {
     @ArquillianResource
     private URL base;
 
-    /** HTTP/1.1: the JDK's default first tries an h2c upgrade, which trips Payara's Grizzly into NullPointerExceptions. */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
 
     // ---------------------------------------------------------------- bad-message
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,10 +15,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A recorded editing session from {@code src/test/resources/traces} (see ATTRIBUTION.md
- * there): apply every patch in order, like {@code Array.prototype.splice} on the text,
- * and {@code startContent} becomes {@code endContent}.
+ * there): apply every patch of every transaction in order, like {@code Array.prototype.splice}
+ * on the text, and {@code startContent} becomes {@code endContent}.
  */
-public record Trace(String name, String startContent, String endContent, List<Patch> patches) {
+public record Trace(String name, String startContent, String endContent, List<Txn> txns) {
 
     public static final List<String> NAMES = List.of("automerge-paper", "seph-blog1", "rustcode",
             "sveltecomponent", "friendsforever_flat", "clownschool_flat");
@@ -24,11 +27,26 @@ public record Trace(String name, String startContent, String endContent, List<Pa
     public record Patch(int pos, int deleteCount, String inserted) {
     }
 
+    /** Patches made together, at {@code millis} (epoch milliseconds; 0 when the trace has no times). */
+    public record Txn(long millis, List<Patch> patches) {
+    }
+
+    /** Every patch, in order. */
+    public List<Patch> patches() {
+        List<Patch> all = new ArrayList<>();
+        for (Txn txn : txns) {
+            all.addAll(txn.patches());
+        }
+        return all;
+    }
+
+    /** {@code name}: one of {@link #NAMES} (a test resource), or the path of a {@code .json.gz} trace file. */
     public static Trace load(String name) {
-        String resource = "/traces/" + name + ".json.gz";
-        try (InputStream raw = Trace.class.getResourceAsStream(resource)) {
+        Path file = Path.of(name);
+        try (InputStream raw = Files.isRegularFile(file) ? Files.newInputStream(file)
+                : Trace.class.getResourceAsStream("/traces/" + name + ".json.gz")) {
             if (raw == null) {
-                throw new IllegalArgumentException("no trace " + resource + " on the test classpath");
+                throw new IllegalArgumentException("no trace file " + name + " and no /traces/" + name + ".json.gz on the classpath");
             }
             String json = new String(new GZIPInputStream(raw).readAllBytes(), StandardCharsets.UTF_8);
             return fromJson(name, (Map<?, ?>) new Reader(json).document());
@@ -38,15 +56,19 @@ public record Trace(String name, String startContent, String endContent, List<Pa
     }
 
     private static Trace fromJson(String name, Map<?, ?> root) {
-        List<Patch> patches = new ArrayList<>();
-        for (Object txn : (List<?>) root.get("txns")) {
-            for (Object p : (List<?>) ((Map<?, ?>) txn).get("patches")) {
+        List<Txn> txns = new ArrayList<>();
+        for (Object t : (List<?>) root.get("txns")) {
+            Map<?, ?> txn = (Map<?, ?>) t;
+            List<Patch> patches = new ArrayList<>();
+            for (Object p : (List<?>) txn.get("patches")) {
                 List<?> patch = (List<?>) p;
                 patches.add(new Patch(((Number) patch.get(0)).intValue(), ((Number) patch.get(1)).intValue(),
                         (String) patch.get(2)));
             }
+            Object time = txn.get("time");
+            txns.add(new Txn(time instanceof String at ? Instant.parse(at).toEpochMilli() : 0, patches));
         }
-        return new Trace(name, (String) root.get("startContent"), (String) root.get("endContent"), patches);
+        return new Trace(name, (String) root.get("startContent"), (String) root.get("endContent"), txns);
     }
 
     /**

@@ -1,5 +1,6 @@
 package app.concord.documents.boundary;
 
+import app.concord.collab.Limits;
 import app.concord.documents.control.Collaboration;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -39,7 +40,6 @@ public class DiagnosticsResource {
     }
 
     static boolean enabled() {
-        String value = System.getProperty("concord.diagnostics");
-        return Boolean.parseBoolean(value != null ? value : System.getenv("CONCORD_DIAGNOSTICS"));
+        return Boolean.parseBoolean(Limits.setting("diagnostics"));
     }
 }

@@ -45,7 +45,6 @@ public class DocumentEndpoint {
     private RateLimiter opRate;
     private LiveDocument document;
     private LiveDocument.Member member;
-    private Session session;
     /** Set once the connection has sent {@code join}; read by the join timeout's thread. */
     private volatile boolean joined;
     private Future<?> joinTimeout;
@@ -76,7 +75,6 @@ public class DocumentEndpoint {
         // connection dropped right after its handshake, and only a timeout ends those. Not with
         // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer
         // armed under the default (none) can then close the connection at once.
-        this.session = session;
         WebSocketConnection opened = connection;
         joinTimeout = collaboration.timers().schedule(() -> {
             if (!joined) {

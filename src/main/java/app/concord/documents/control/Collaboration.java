@@ -82,7 +82,7 @@ public class Collaboration {
      * benchmarks, to measure what durable acknowledgements cost (BENCHMARKS.md).
      */
     private DocumentStore chosenStore() {
-        String choice = System.getProperty("concord.store", System.getenv("CONCORD_STORE"));
+        String choice = Limits.setting("store");
         if (choice == null || choice.isBlank() || choice.trim().equals("database")) {
             return store;
         }
