@@ -182,6 +182,21 @@ public abstract class DocumentStoreContract {
     }
 
     @Test
+    void aGapIsFoundEvenWhenAnotherDocumentOfTheBatchHasTheMissingRevision() {
+        Doc left = new Doc("left");
+        store.commit(List.of(left.edit("a1", 1, 0, 0, "a", false), left.edit("a1", 2, 1, 0, "b", false)));
+        Doc right = new Doc("right");
+        store.commit(List.of(right.edit("b2", 1, 0, 0, "x", false)));
+        Commit follows = left.edit("a1", 3, 2, 0, "c", false);
+        Commit skips = new Commit("right", new Revision(3, "b2", 3, TextOperation.splice(1, 1, 0, "z")), null);
+
+        assertThrows(RuntimeException.class, () -> store.commit(List.of(follows, skips)));
+
+        assertEquals(2, store.load("left").rev());
+        assertEquals(right.revisions, store.load("right").after());
+    }
+
+    @Test
     void largeTextsRoundTrip() {
         StringBuilder big = new StringBuilder();
         while (big.length() < 3_000_000) {

@@ -15,6 +15,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,13 @@ public class JpaDocumentStore implements DocumentStore {
         }
     }
 
-    /** One query for the whole batch: each document's first revision must be its stored last + 1. */
+    /**
+     * One query for the whole batch: each document's first revision must directly follow a
+     * stored one (or be revision 1). Together with the key on (document, revision), which
+     * refuses a revision already stored, that means it follows the stored <em>last</em> one.
+     * Point look-ups on that key, so the check costs the same however long the history is
+     * (a {@code MAX(revision)} here made every commit scan each document's whole log).
+     */
     private void checkFollowsStoredRevisions(List<Commit> batch) {
         Map<String, Integer> first = new LinkedHashMap<>();
         Map<String, Integer> last = new HashMap<>();
@@ -186,22 +193,31 @@ public class JpaDocumentStore implements DocumentStore {
                 throw new IllegalStateException("revision " + rev + " of " + c.docId() + " does not follow " + previous);
             }
         }
-        if (first.isEmpty()) {
+        Map<String, Integer> predecessors = new HashMap<>();
+        for (Map.Entry<String, Integer> e : first.entrySet()) {
+            if (e.getValue() < 1) {
+                throw new IllegalStateException("revision " + e.getValue() + " of " + e.getKey() + " is not a revision");
+            }
+            if (e.getValue() > 1) {
+                predecessors.put(e.getKey(), e.getValue() - 1);
+            }
+        }
+        if (predecessors.isEmpty()) {
             return;
         }
-        Map<String, Integer> stored = new HashMap<>();
-        for (Object[] row : em.createQuery("SELECT r.docId, MAX(r.revision) FROM LoggedRevision r"
-                        + " WHERE r.docId IN :docs GROUP BY r.docId", Object[].class)
-                .setParameter("docs", List.copyOf(first.keySet()))
-                .getResultList()) {
-            stored.put((String) row[0], ((Number) row[1]).intValue());
+        // Documents crossed with revisions may match more rows than asked for; only the pairs count.
+        List<Object[]> found = em.createQuery("SELECT r.docId, r.revision FROM LoggedRevision r"
+                        + " WHERE r.docId IN :docs AND r.revision IN :revs", Object[].class)
+                .setParameter("docs", List.copyOf(predecessors.keySet()))
+                .setParameter("revs", List.copyOf(new HashSet<>(predecessors.values())))
+                .getResultList();
+        for (Object[] row : found) {
+            predecessors.remove((String) row[0], ((Number) row[1]).intValue());
         }
-        for (Map.Entry<String, Integer> e : first.entrySet()) {
-            int storedRev = stored.getOrDefault(e.getKey(), 0);
-            if (e.getValue() != storedRev + 1) {
-                throw new IllegalStateException("revision " + e.getValue() + " of " + e.getKey()
-                        + " does not follow the stored " + storedRev);
-            }
+        if (!predecessors.isEmpty()) {
+            Map.Entry<String, Integer> gap = predecessors.entrySet().iterator().next();
+            throw new IllegalStateException("revision " + (gap.getValue() + 1) + " of " + gap.getKey()
+                    + " does not follow a stored revision: " + gap.getValue() + " is missing");
         }
     }
 
