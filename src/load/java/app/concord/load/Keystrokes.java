@@ -64,6 +64,8 @@ final class Keystrokes {
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         double cpuBefore = server.cpuMillis();
         long rssBefore = server.rssKib();
+        double ownCpuBefore = ServerStats.ownCpuMillis();
+        long[] machineBefore = ServerStats.machineTicks();
         long start = System.nanoTime();
         metrics.recording = true;
         Thread.sleep((long) (s.seconds() * 1000));
@@ -71,6 +73,8 @@ final class Keystrokes {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpuAfter = server.cpuMillis();
         long rssAfter = server.rssKib();
+        double ownCpuAfter = ServerStats.ownCpuMillis();
+        long[] machineAfter = ServerStats.machineTicks();
         typing.forEach(f -> f.cancel(false));
         typists.shutdown();
         typists.awaitTermination(5, TimeUnit.SECONDS);
@@ -82,14 +86,25 @@ final class Keystrokes {
         Report r = new Report().put("mode", "keystrokes").put("docs", s.docs()).put("writersPerDoc", s.writers())
                 .put("keysPerSecondPerWriter", s.rate()).put("listenersPerDoc", s.listeners())
                 .put("seconds", elapsed)
-                .put("keystrokesPerSecond", metrics.keystrokes.sum() / (s.warmupSeconds() + elapsed))
+                .put("keystrokesPerSecond", metrics.recordedKeystrokes.sum() / elapsed)
                 .put("opsAckedPerSecond", acks / elapsed).put("deliveriesPerSecond", deliveriesPerSecond);
         r.latency("delivery", metrics.delivery).latency("ack", metrics.ack);
+        long keystrokes = metrics.recordedKeystrokes.sum();
         r.put("serverCpuMsPerEdit", server.enabled() && acks > 0 ? (cpuAfter - cpuBefore) / acks : Double.NaN)
+                .put("serverCpuMsPerKeystroke", server.enabled() && keystrokes > 0
+                        ? (cpuAfter - cpuBefore) / keystrokes : Double.NaN)
                 .put("serverCpuPercent", server.enabled() ? (cpuAfter - cpuBefore) / (elapsed * 10) : Double.NaN)
                 .put("serverRssMb", server.enabled() ? rssAfter / 1024.0 : Double.NaN)
                 .put("serverRssDeltaMb", server.enabled() ? (rssAfter - rssBefore) / 1024.0 : Double.NaN)
-                .put("converged", converged).put("errors", metrics.errors.size());
+                .put("loadToolCpuPercent", (ownCpuAfter - ownCpuBefore) / (elapsed * 10));
+        if (machineBefore != null && machineAfter != null && machineAfter[0] > machineBefore[0]) {
+            double ticks = machineAfter[0] - machineBefore[0];
+            int cores = Runtime.getRuntime().availableProcessors();
+            // as a share of one core, like the CPU figures above: 200 = both of 2 cores
+            r.put("machineBusyPercent", 100.0 * cores * (ticks - (machineAfter[1] - machineBefore[1])) / ticks)
+                    .put("machineStealPercent", 100.0 * cores * (machineAfter[2] - machineBefore[2]) / ticks);
+        }
+        r.put("converged", converged).put("errors", metrics.errors.size());
         metrics.firstErrors(5).forEach(e -> System.err.println("error: " + e));
         return new Outcome(r, deliveriesPerSecond, metrics.delivery.percentileMillis(50),
                 converged && metrics.errors.isEmpty());

@@ -84,7 +84,7 @@ final class LoadClient {
 
     /** A local edit against the local text, sent now or buffered until the ack. */
     synchronized void edit(TextOperation op) {
-        metrics.keystrokes.increment();
+        metrics.typed();
         document.applyLocal(op).ifPresent(this::send);
         length = op.targetLength();
     }

@@ -22,10 +22,19 @@ final class Metrics {
     final LongAdder deliveries = new LongAdder();
     final LongAdder acks = new LongAdder();
     final LongAdder keystrokes = new LongAdder();
+    /** Keystrokes typed while recording. */
+    final LongAdder recordedKeystrokes = new LongAdder();
     final LongAdder opsSent = new LongAdder();
     final Queue<String> errors = new ConcurrentLinkedQueue<>();
     volatile boolean recording;
     private final ConcurrentHashMap<String, AtomicLongArray> sendTimes = new ConcurrentHashMap<>();
+
+    void typed() {
+        keystrokes.increment();
+        if (recording) {
+            recordedKeystrokes.increment();
+        }
+    }
 
     void sent(String client, long seq) {
         if (recording) {

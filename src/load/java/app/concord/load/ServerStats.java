@@ -7,7 +7,9 @@ import java.nio.file.Path;
 /**
  * CPU time and resident memory of the server process, from {@code /proc/PID/stat}
  * (utime + stime, in clock ticks) and {@code /proc/PID/status} (VmRSS). Without a PID every
- * reading is -1 and the report says "not measured".
+ * reading is -1 and the report says "not measured". Also the machine's side of a run: the
+ * load tool's own CPU time, and from {@code /proc/stat} how much of all cores was busy and
+ * how much the hypervisor took away (steal), since both bear on every latency measured.
  */
 final class ServerStats {
 
@@ -53,6 +55,29 @@ final class ServerStats {
             return -1;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + "/status: " + e, e);
+        }
+    }
+
+    /** CPU time (user + system) of this load tool's own process, in milliseconds. */
+    static double ownCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
+    }
+
+    /**
+     * The machine's cumulative CPU ticks over all cores from the first line of
+     * {@code /proc/stat}: {total, idle + iowait, steal}, or nulls where there is no such file.
+     */
+    static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), f.length > 8 ? Long.parseLong(f[8]) : 0};
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

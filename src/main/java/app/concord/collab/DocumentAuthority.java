@@ -6,8 +6,10 @@ import app.concord.ot.TextBuffer;
 import app.concord.ot.TextOperation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,13 +166,22 @@ public final class DocumentAuthority {
             }
             result.addAll(loaded);
         }
-        for (Revision r : recent) {
-            if (r.rev() > toInclusive) {
-                break;
+        // Walked from the newest end: a catch-up usually wants the last few of many revisions
+        // kept in memory, and {@code recent} holds consecutive revisions.
+        int fromMemory = Math.max(fromExclusive, firstInMemory - 1);
+        if (toInclusive > fromMemory) {
+            Revision[] tail = new Revision[toInclusive - fromMemory];
+            Iterator<Revision> newestFirst = recent.descendingIterator();
+            while (newestFirst.hasNext()) {
+                Revision r = newestFirst.next();
+                if (r.rev() <= fromMemory) {
+                    break;
+                }
+                if (r.rev() <= toInclusive) {
+                    tail[r.rev() - fromMemory - 1] = r;
+                }
             }
-            if (r.rev() > fromExclusive) {
-                result.add(r);
-            }
+            result.addAll(Arrays.asList(tail));
         }
         return result;
     }

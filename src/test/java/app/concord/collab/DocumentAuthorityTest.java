@@ -179,6 +179,9 @@ class DocumentAuthorityTest {
                     text = r.operation().apply(text);
                 }
                 assertEquals(doc.text().toString(), text, "catch-up from " + from);
+                for (int to = from; to <= doc.revision(); to++) {
+                    assertEquals(after.subList(0, to - from), doc.revisions(from, to), "revisions " + from + ".." + to);
+                }
             }
             assertThrows(IllegalArgumentException.class, () -> doc.revisionsAfter(13));
             assertThrows(IllegalArgumentException.class, () -> doc.revisionsAfter(-1));
@@ -195,6 +198,7 @@ class DocumentAuthorityTest {
             assertEquals(List.of("2..7"), log.loads);
             assertEquals(log.revisions.subList(2, 10), after);
             assertEquals(log.revisions.subList(7, 10), doc.revisionsAfter(7));
+            assertEquals(log.revisions.subList(7, 9), doc.revisions(7, 9));
             assertEquals(List.of("2..7"), log.loads, "revisions 8..10 are in memory");
 
             Receipt late = log.record(doc.receive(2, "b2", 1, op("<", 2)));

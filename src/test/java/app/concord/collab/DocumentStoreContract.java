@@ -260,12 +260,12 @@ public abstract class DocumentStoreContract {
         final List<Revision> revisions = new ArrayList<>();
         String text = "";
 
-        Doc(String id) {
+        public Doc(String id) {
             this.id = id;
         }
 
         /** Replaces {@code deleteCount} code units at {@code pos} with {@code insert}. */
-        Commit edit(String client, long seq, int pos, int deleteCount, String insert, boolean snapshot) {
+        public Commit edit(String client, long seq, int pos, int deleteCount, String insert, boolean snapshot) {
             TextOperation op = TextOperation.splice(text.length(), pos, deleteCount, insert);
             text = op.apply(text);
             Revision r = new Revision(revisions.size() + 1, client, seq, op);

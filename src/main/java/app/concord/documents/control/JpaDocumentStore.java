@@ -12,8 +12,13 @@ import app.concord.protocol.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.annotation.Resource;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +45,29 @@ public class JpaDocumentStore implements DocumentStore {
     /** How long the readiness probe waits for the database, in milliseconds. */
     static final int PROBE_TIMEOUT_MILLIS = 2000;
 
+    /** How many documents' last committed revisions {@link #lastCommitted} keeps. */
+    static final int KNOWN_DOCUMENTS = 10_000;
+
     @PersistenceContext(unitName = "concord")
     EntityManager em;
+
+    /** Tells this store when a commit's transaction has ended; absent outside a container. */
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    /**
+     * The last revision of each recently written document that a transaction of this store
+     * committed, so that the next batch need not ask the database whether its first revision
+     * follows one. Written only once a transaction has committed, forgotten when one rolls
+     * back; least recently written documents drop out first.
+     */
+    private final Map<String, Integer> lastCommitted = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > KNOWN_DOCUMENTS;
+                }
+            });
 
     @Override
     @Transactional
@@ -76,7 +102,8 @@ public class JpaDocumentStore implements DocumentStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void commit(List<Commit> batch) {
-        checkFollowsStoredRevisions(batch);
+        Map<String, Integer> lastOfBatch = checkFollowsStoredRevisions(batch);
+        rememberOnceCommitted(lastOfBatch);
         long now = System.currentTimeMillis();
         Map<String, Commit> snapshots = new LinkedHashMap<>();
         StringBuilder json = new StringBuilder();
@@ -178,9 +205,12 @@ public class JpaDocumentStore implements DocumentStore {
      * revision 1). Together with the key on (document, revision), which refuses a revision
      * already stored, that means it follows the stored <em>last</em> one. One look-up on that
      * key per document of the batch, so the check costs the same however long the history is
-     * (a {@code MAX(revision)} here made every commit scan each document's whole log).
+     * (a {@code MAX(revision)} here made every commit scan each document's whole log), and
+     * none for a document whose last revision this store committed itself.
+     *
+     * @return each document's last revision in the batch
      */
-    private void checkFollowsStoredRevisions(List<Commit> batch) {
+    private Map<String, Integer> checkFollowsStoredRevisions(List<Commit> batch) {
         Map<String, Integer> first = new LinkedHashMap<>();
         Map<String, Integer> last = new HashMap<>();
         for (Commit c : batch) {
@@ -197,6 +227,9 @@ public class JpaDocumentStore implements DocumentStore {
             if (rev < 1) {
                 throw new IllegalStateException("revision " + rev + " of " + e.getKey() + " is not a revision");
             }
+            if (Integer.valueOf(rev - 1).equals(lastCommitted.get(e.getKey()))) {
+                continue;
+            }
             // Both key columns by equality: a look-up, which IN lists are not (H2 then walks
             // the document's rows of an index).
             if (rev > 1 && em.createQuery("SELECT COUNT(r) FROM LoggedRevision r"
@@ -208,6 +241,28 @@ public class JpaDocumentStore implements DocumentStore {
                         + " does not follow a stored revision: " + (rev - 1) + " is missing");
             }
         }
+        return last;
+    }
+
+    /** Records each document's last revision of the batch if, and when, the transaction commits. */
+    private void rememberOnceCommitted(Map<String, Integer> lastOfBatch) {
+        if (transactions == null) {
+            return;
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    lastCommitted.putAll(lastOfBatch);
+                } else {
+                    lastCommitted.keySet().removeAll(lastOfBatch.keySet());
+                }
+            }
+        });
     }
 
     private List<Revision> read(String docId, int fromExclusive, int toInclusive) {

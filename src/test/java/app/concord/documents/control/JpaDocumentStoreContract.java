@@ -2,6 +2,7 @@ package app.concord.documents.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import app.concord.collab.Commit;
 import app.concord.collab.DocumentStore;
@@ -13,6 +14,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.spi.PersistenceProvider;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,13 +86,29 @@ abstract class JpaDocumentStoreContract extends DocumentStoreContract {
     }
 
     @Test
+    void aBatchWhoseTransactionRolledBackIsNotTakenAsStored() {
+        ResourceLocal local = (ResourceLocal) store;
+        Doc notes = new Doc("notes");
+        local.commit(List.of(notes.edit("a1", 1, 0, 0, "a", false), notes.edit("a1", 2, 1, 0, "b", false)));
+        Commit third = notes.edit("a1", 3, 2, 0, "c", false);
+        Commit fourth = notes.edit("a1", 4, 3, 0, "d", false);
+
+        local.commitThenRollBack(List.of(third));
+
+        assertThrows(RuntimeException.class, () -> local.commit(List.of(fourth)), "revision 3 was never stored");
+        local.commit(List.of(third));
+        local.commit(List.of(fourth));
+        assertEquals("abcd", replay(local.load("notes")));
+    }
+
+    @Test
     void aStoreWhoseDatabaseIsGoneIsNotAvailable() {
         EntityManagerFactory doomed = open(getClass().getSimpleName() + "-doomed");
         try {
             EntityManager em = doomed.createEntityManager();
             em.getTransaction().begin();
             em.createNativeQuery("SHUTDOWN").executeUpdate();
-            JpaDocumentStore jpa = ResourceLocal.with(em);
+            JpaDocumentStore jpa = ResourceLocal.alone(em);
             assertFalse(jpa.isAvailable());
             em.close();
             assertFalse(jpa.isAvailable());
@@ -114,12 +135,19 @@ abstract class JpaDocumentStoreContract extends DocumentStoreContract {
         return new ResourceLocal(factory).inTransaction(work);
     }
 
-    /** Drives a {@link JpaDocumentStore} with what the container would otherwise provide. */
+    /**
+     * Drives one {@link JpaDocumentStore}, as the container's one application-scoped
+     * instance, with what the container would otherwise provide: an entity manager per
+     * call, and the end of each transaction told to the synchronizations registered in it.
+     */
     private static final class ResourceLocal implements DocumentStore {
         private final EntityManagerFactory factory;
+        private final JpaDocumentStore store = new JpaDocumentStore();
+        private final TransactionEnds ends = new TransactionEnds();
 
         ResourceLocal(EntityManagerFactory factory) {
             this.factory = factory;
+            store.transactions = ends;
         }
 
         @Override
@@ -166,26 +194,93 @@ abstract class JpaDocumentStoreContract extends DocumentStoreContract {
             }
         }
 
-        private static JpaDocumentStore with(EntityManager em) {
-            JpaDocumentStore store = new JpaDocumentStore();
+        /** The store, working with {@code em} for this call. */
+        private JpaDocumentStore with(EntityManager em) {
             store.em = em;
             return store;
+        }
+
+        /** A store of its own on {@code em}, outside any transaction. */
+        static JpaDocumentStore alone(EntityManager em) {
+            JpaDocumentStore alone = new JpaDocumentStore();
+            alone.em = em;
+            return alone;
+        }
+
+        /** Commits {@code batch} as far as the store's method goes, then rolls the transaction back. */
+        void commitThenRollBack(List<Commit> batch) {
+            inTransaction(em -> {
+                with(em).commit(batch);
+                em.getTransaction().setRollbackOnly();
+                return null;
+            });
         }
 
         <T> T inTransaction(Function<EntityManager, T> work) {
             EntityManager em = factory.createEntityManager();
             EntityTransaction tx = em.getTransaction();
+            boolean committed = false;
             try {
                 tx.begin();
                 T result = work.apply(em);
-                tx.commit();
+                if (!tx.getRollbackOnly()) {
+                    tx.commit();
+                    committed = true;
+                }
                 return result;
             } finally {
                 if (tx.isActive()) {
                     tx.rollback();
                 }
+                ends.ended(committed);
                 em.close();
             }
+        }
+    }
+
+    /** The part of the registry the store uses: synchronizations told how the transaction ended. */
+    private static final class TransactionEnds implements TransactionSynchronizationRegistry {
+        private final List<Synchronization> registered = new ArrayList<>();
+
+        void ended(boolean committed) {
+            List<Synchronization> told = List.copyOf(registered);
+            registered.clear();
+            told.forEach(sync -> sync.afterCompletion(committed ? Status.STATUS_COMMITTED : Status.STATUS_ROLLEDBACK));
+        }
+
+        @Override
+        public void registerInterposedSynchronization(Synchronization sync) {
+            registered.add(sync);
+        }
+
+        @Override
+        public Object getTransactionKey() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void putResource(Object key, Object value) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object getResource(Object key) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int getTransactionStatus() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setRollbackOnly() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean getRollbackOnly() {
+            throw new UnsupportedOperationException();
         }
     }
 }
