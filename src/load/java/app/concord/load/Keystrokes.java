@@ -63,6 +63,7 @@ final class Keystrokes {
         }
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         double cpuBefore = server.cpuMillis();
+        double jitBefore = server.jitCpuMillis();
         long rssBefore = server.rssKib();
         double ownCpuBefore = ServerStats.ownCpuMillis();
         long[] machineBefore = ServerStats.machineTicks();
@@ -72,6 +73,7 @@ final class Keystrokes {
         metrics.recording = false;
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpuAfter = server.cpuMillis();
+        double jitAfter = server.jitCpuMillis();
         long rssAfter = server.rssKib();
         double ownCpuAfter = ServerStats.ownCpuMillis();
         long[] machineAfter = ServerStats.machineTicks();
@@ -94,6 +96,10 @@ final class Keystrokes {
                 .put("serverCpuMsPerKeystroke", server.enabled() && keystrokes > 0
                         ? (cpuAfter - cpuBefore) / keystrokes : Double.NaN)
                 .put("serverCpuPercent", server.enabled() ? (cpuAfter - cpuBefore) / (elapsed * 10) : Double.NaN)
+                .put("serverJitCpuPercent", server.enabled() && jitBefore >= 0 && jitAfter >= 0
+                        ? (jitAfter - jitBefore) / (elapsed * 10) : Double.NaN)
+                .put("serverCpuMsPerEditWithoutJit", server.enabled() && acks > 0 && jitBefore >= 0 && jitAfter >= 0
+                        ? (cpuAfter - cpuBefore - (jitAfter - jitBefore)) / acks : Double.NaN)
                 .put("serverRssMb", server.enabled() ? rssAfter / 1024.0 : Double.NaN)
                 .put("serverRssDeltaMb", server.enabled() ? (rssAfter - rssBefore) / 1024.0 : Double.NaN)
                 .put("loadToolCpuPercent", (ownCpuAfter - ownCpuBefore) / (elapsed * 10));

@@ -41,6 +41,35 @@ final class ServerStats {
         }
     }
 
+    /**
+     * CPU time of the server's JIT compiler threads in milliseconds, or -1: a server started
+     * shortly before a run is still compiling (on 2 busy cores, for minutes), and that CPU is
+     * not the cost of the edits. Threads are told by their names, as HotSpot sets them.
+     */
+    double jitCpuMillis() {
+        if (pid <= 0) {
+            return -1;
+        }
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * 1000.0 / ticksPerSecond;
+    }
+
     /** Resident memory of the server in KiB, or -1. */
     long rssKib() {
         if (pid <= 0) {
