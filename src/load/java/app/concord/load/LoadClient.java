@@ -89,6 +89,13 @@ final class LoadClient {
         length = op.targetLength();
     }
 
+    /** A protocol ping, as the browser sends every 20 s to keep an idle connection open. */
+    synchronized void ping() {
+        if (welcomed && !closed) {
+            session.getAsyncRemote().sendText("{\"type\":\"ping\"}");
+        }
+    }
+
     synchronized int textLength() {
         return length;
     }

@@ -70,6 +70,35 @@ final class ServerStats {
         return ticks * 1000.0 / ticksPerSecond;
     }
 
+    /**
+     * Bytes of live objects on the server's heap, or -1: {@code jcmd PID GC.class_histogram}
+     * runs a full collection first and ends with a total line. Needs the JDK's jcmd on the
+     * PATH and the same user as the server.
+     */
+    long liveHeapBytes() {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            long total = -1;
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length == 3 && f[0].equals("Total")) {
+                        total = Long.parseLong(f[2]);
+                    }
+                }
+            }
+            return p.waitFor() == 0 ? total : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Resident memory of the server in KiB, or -1. */
     long rssKib() {
         if (pid <= 0) {
