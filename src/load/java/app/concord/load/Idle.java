@@ -15,7 +15,8 @@ import org.glassfish.tyrus.client.ClientManager;
  * (after a full collection, see {@link ServerStats#liveHeapBytes}) and of its RSS. RSS alone
  * misleads both ways: a heap grown by earlier runs takes new objects without growing, and a
  * collector may commit more than it needs. Each connection pings every 20 s, as an idle
- * browser tab does (WildFly's default HTTP listener drops a connection silent for a minute).
+ * browser tab does (WildFly, as configured by default, dropped ping-less connections after one
+ * to two minutes).
  * The server's connection rate limit per address must allow N connections from 127.0.0.1.
  */
 final class Idle {
