@@ -39,14 +39,15 @@ final class Report {
 
     private static String text(Object v) {
         if (v instanceof Double d) {
-            return d.isNaN() || d < 0 ? "not measured" : String.format(Locale.ROOT, "%.3f", d);
+            // NaN marks what was not measured; a negative figure is a real one (RSS can shrink).
+            return d.isNaN() || d.isInfinite() ? "not measured" : String.format(Locale.ROOT, "%.3f", d);
         }
         return String.valueOf(v);
     }
 
     private static String json(Object v) {
         if (v instanceof Double d) {
-            return d.isNaN() || d < 0 ? "null" : String.format(Locale.ROOT, "%.4f", d);
+            return d.isNaN() || d.isInfinite() ? "null" : String.format(Locale.ROOT, "%.4f", d);
         } else if (v instanceof Number || v instanceof Boolean) {
             return v.toString();
         }
