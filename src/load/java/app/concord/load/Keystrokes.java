@@ -61,6 +61,9 @@ final class Keystrokes {
             typing.add(typists.scheduleAtFixedRate(() -> w.type(random), random.nextLong(periodNanos), periodNanos,
                     TimeUnit.NANOSECONDS));
         }
+        // Every connection pings as the browser does: WildFly dropped silent listeners in long runs.
+        List<LoadClient> everyone = docs.stream().flatMap(List::stream).toList();
+        typing.add(typists.scheduleAtFixedRate(() -> everyone.forEach(LoadClient::ping), 20, 20, TimeUnit.SECONDS));
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         double cpuBefore = server.cpuMillis();
         double jitBefore = server.jitCpuMillis();
