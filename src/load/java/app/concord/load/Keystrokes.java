@@ -87,14 +87,14 @@ final class Keystrokes {
         docs.forEach(members -> members.forEach(LoadClient::close));
 
         long acks = metrics.acks.sum();
+        long keystrokes = metrics.keystrokes.sum();
         double deliveriesPerSecond = metrics.deliveries.sum() / elapsed;
         Report r = new Report().put("mode", "keystrokes").put("docs", s.docs()).put("writersPerDoc", s.writers())
                 .put("keysPerSecondPerWriter", s.rate()).put("listenersPerDoc", s.listeners())
                 .put("seconds", elapsed)
-                .put("keystrokesPerSecond", metrics.recordedKeystrokes.sum() / elapsed)
+                .put("keystrokesPerSecond", keystrokes / elapsed)
                 .put("opsAckedPerSecond", acks / elapsed).put("deliveriesPerSecond", deliveriesPerSecond);
         r.latency("delivery", metrics.delivery).latency("ack", metrics.ack);
-        long keystrokes = metrics.recordedKeystrokes.sum();
         r.put("serverCpuMsPerEdit", server.enabled() && acks > 0 ? (cpuAfter - cpuBefore) / acks : Double.NaN)
                 .put("serverCpuMsPerKeystroke", server.enabled() && keystrokes > 0
                         ? (cpuAfter - cpuBefore) / keystrokes : Double.NaN)

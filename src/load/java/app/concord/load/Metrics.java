@@ -21,18 +21,16 @@ final class Metrics {
     final Histogram ack = new Histogram();
     final LongAdder deliveries = new LongAdder();
     final LongAdder acks = new LongAdder();
-    final LongAdder keystrokes = new LongAdder();
     /** Keystrokes typed while recording. */
-    final LongAdder recordedKeystrokes = new LongAdder();
+    final LongAdder keystrokes = new LongAdder();
     final LongAdder opsSent = new LongAdder();
     final Queue<String> errors = new ConcurrentLinkedQueue<>();
     volatile boolean recording;
     private final ConcurrentHashMap<String, AtomicLongArray> sendTimes = new ConcurrentHashMap<>();
 
     void typed() {
-        keystrokes.increment();
         if (recording) {
-            recordedKeystrokes.increment();
+            keystrokes.increment();
         }
     }
 

@@ -31,11 +31,7 @@ final class ServerStats {
             return -1;
         }
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // fields after the command, which is in parentheses and may contain spaces
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14, 15
-            return ticks * 1000.0 / ticksPerSecond;
+            return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat"))) * 1000.0 / ticksPerSecond;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + "/stat: " + e, e);
         }
@@ -57,8 +53,7 @@ final class ServerStats {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        ticks += cpuTicks(stat);
                     }
                 } catch (IOException e) {
                     // the thread ended meanwhile
@@ -137,6 +132,13 @@ final class ServerStats {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** utime + stime, in clock ticks, of a process's or thread's {@code stat} line. */
+    private static long cpuTicks(String stat) {
+        // fields after the command, which is in parentheses and may contain spaces
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14, 15
     }
 
     private static long clockTicks() {
