@@ -1,6 +1,6 @@
 package app.concord.client;
 
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;

@@ -4,6 +4,8 @@ import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.Peer;
+import app.concord.protocol.Revision;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.protocol.Revision;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

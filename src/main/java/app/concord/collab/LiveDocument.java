@@ -6,6 +6,8 @@ import app.concord.ot.TextBuffer;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.JsonCodec;
+import app.concord.protocol.Peer;
+import app.concord.protocol.Revision;
 import app.concord.protocol.ServerMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.protocol.Revision;
 /**
  * What {@link DocumentAuthority#receive} did with an operation: applied it as {@code applied},
  * or recognised {@code (client, seq)} as already applied at revision {@code rev}, in which

@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.protocol.Revision;
 import java.util.List;
 import java.util.Map;
 

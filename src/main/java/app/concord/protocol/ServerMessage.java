@@ -1,7 +1,5 @@
 package app.concord.protocol;
 
-import app.concord.collab.Peer;
-import app.concord.collab.Revision;
 import app.concord.ot.Range;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.concord.client.ClientDocument.Outgoing;
 import app.concord.collab.DocumentAuthority;
 import app.concord.collab.Receipt;
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextOperation;

@@ -1,10 +1,11 @@
 package app.concord.collab;
 
+import app.concord.protocol.Revision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.concord.client.ClientDocument;
 import app.concord.client.ClientDocument.Outgoing;
+import app.concord.client.ClientDocument;
 import app.concord.ot.TextOperation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

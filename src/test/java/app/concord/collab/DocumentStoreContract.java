@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.protocol.Revision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

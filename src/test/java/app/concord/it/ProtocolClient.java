@@ -1,7 +1,7 @@
 package app.concord.it;
 
 import app.concord.client.ClientDocument;
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.ot.TextOperation;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;

@@ -3,8 +3,6 @@ package app.concord.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import app.concord.collab.Peer;
-import app.concord.collab.Revision;
 import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
 import java.util.List;

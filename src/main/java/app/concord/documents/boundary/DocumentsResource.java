@@ -2,7 +2,7 @@ package app.concord.documents.boundary;
 
 import app.concord.collab.LiveDocument;
 import app.concord.collab.LiveDocuments;
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.documents.control.Collaboration;
 import app.concord.collab.DocumentIds;
 import app.concord.protocol.JsonCodec;

@@ -3,7 +3,7 @@ package app.concord.documents.control;
 import app.concord.collab.Commit;
 import app.concord.collab.DocumentIds;
 import app.concord.collab.DocumentStore;
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.collab.StoredDocument;
 import app.concord.documents.entity.LoggedRevision;
 import app.concord.documents.entity.ReadOnlyLink;

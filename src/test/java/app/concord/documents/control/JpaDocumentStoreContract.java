@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import app.concord.collab.Commit;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.DocumentStoreContract;
-import app.concord.collab.Revision;
+import app.concord.protocol.Revision;
 import app.concord.collab.StoredDocument;
 import app.concord.ot.TextOperation;
 import jakarta.persistence.EntityManager;

@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.protocol;
 
 import app.concord.ot.TextOperation;
 

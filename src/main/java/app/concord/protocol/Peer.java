@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.protocol;
 
 import app.concord.ot.Range;
 import java.util.List;
@@ -14,7 +14,7 @@ public record Peer(String client, String name, String color, List<Range> ranges)
         ranges = List.copyOf(ranges);
     }
 
-    Peer withRanges(List<Range> newRanges) {
+    public Peer withRanges(List<Range> newRanges) {
         return new Peer(client, name, color, newRanges);
     }
 }
