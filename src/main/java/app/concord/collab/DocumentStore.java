@@ -38,4 +38,17 @@ public interface DocumentStore {
 
     /** True when the store answers now; used by the readiness check. */
     boolean isAvailable();
+
+    /**
+     * Where documents are kept, for the startup log, diagnostics and the readiness check,
+     * such as {@code H2 file /var/lib/concord/concord.mv.db}; never holds a password.
+     */
+    default String description() {
+        return getClass().getSimpleName();
+    }
+
+    /** True when a batch that {@link #commit} stored survives a crash of this process. */
+    default boolean isDurable() {
+        return true;
+    }
 }

@@ -117,4 +117,14 @@ public final class InMemoryDocumentStore implements DocumentStore {
             return revisions.size();
         }
     }
+
+    @Override
+    public String description() {
+        return "memory of this process (lost at every restart)";
+    }
+
+    @Override
+    public boolean isDurable() {
+        return false;
+    }
 }
