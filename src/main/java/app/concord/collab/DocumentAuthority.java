@@ -41,7 +41,7 @@ public final class DocumentAuthority {
     private final int historyInMemory;
     private final HistorySource older;
     private final ArrayDeque<Revision> recent = new ArrayDeque<>();
-    private final Map<String, long[]> lastApplied = new HashMap<>();
+    private final Map<String, LastApplied> lastApplied = new HashMap<>();
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private int rev;
 
@@ -49,12 +49,12 @@ public final class DocumentAuthority {
      * @param text            the document at revision {@code rev}
      * @param recent          the revisions that led to {@code rev}, oldest first, ending at {@code rev}
      *                        (possibly fewer than all of them)
-     * @param lastSeqs        each client's last applied {@code seq} with the revision it made,
-     *                        as {@code {seq, rev}}, for revisions not in {@code recent}
+     * @param lastApplied     each client's last applied {@code seq} with the revision it made,
+     *                        for revisions not in {@code recent}
      * @param maxLength       the longest the document may grow, in code units
      * @param historyInMemory how many recent revisions to keep in memory; older ones come from {@code older}
      */
-    public DocumentAuthority(String id, String text, int rev, List<Revision> recent, Map<String, long[]> lastSeqs,
+    public DocumentAuthority(String id, String text, int rev, List<Revision> recent, Map<String, LastApplied> lastApplied,
             int maxLength, int historyInMemory, HistorySource older) {
         this.id = id;
         this.text = new TextBuffer(text);
@@ -62,7 +62,7 @@ public final class DocumentAuthority {
         this.maxLength = maxLength;
         this.historyInMemory = Math.max(1, historyInMemory);
         this.older = older;
-        lastSeqs.forEach((client, seqRev) -> lastApplied.put(client, seqRev.clone()));
+        this.lastApplied.putAll(lastApplied);
         int expected = rev - recent.size() + 1;
         for (Revision r : recent) {
             if (r.rev() != expected++) {
@@ -109,8 +109,8 @@ public final class DocumentAuthority {
         if (seq < 1) {
             throw new InvalidOperationException("seq must be 1 or more, got " + seq);
         }
-        long[] last = lastApplied.get(client);
-        if (last != null && seq <= last[0]) {
+        LastApplied last = lastApplied.get(client);
+        if (last != null && seq <= last.seq()) {
             return Receipt.duplicate(revisionOf(client, seq, last), seq);
         }
         if (baseRev < 0 || baseRev > rev) {
@@ -259,12 +259,12 @@ public final class DocumentAuthority {
         while (recent.size() > historyInMemory) {
             recent.removeFirst();
         }
-        lastApplied.put(r.client(), new long[] {r.seq(), r.rev()});
+        lastApplied.put(r.client(), new LastApplied(r.seq(), r.rev()));
     }
 
-    private int revisionOf(String client, long seq, long[] last) {
-        if (seq == last[0]) {
-            return (int) last[1];
+    private int revisionOf(String client, long seq, LastApplied last) {
+        if (seq == last.seq()) {
+            return last.rev();
         }
         var it = recent.descendingIterator();
         while (it.hasNext()) {
@@ -278,7 +278,7 @@ public final class DocumentAuthority {
             return found.getAsInt();
         }
         throw new InvalidOperationException("operation " + seq + " of " + client
-                + " is older than its last applied operation " + last[0] + " and is not in the history");
+                + " is older than its last applied operation " + last.seq() + " and is not in the history");
     }
 
     private void moveCursors(Revision applied) {

@@ -39,6 +39,11 @@ public interface DocumentStore {
     /** True when the store answers now; used by the readiness check. */
     boolean isAvailable();
 
+    /** Why the store does not answer now, for people (readiness, log); null when it does. */
+    default String unavailableReason() {
+        return isAvailable() ? null : "the store does not answer";
+    }
+
     /**
      * Where documents are kept, for the startup log, diagnostics and the readiness check,
      * such as {@code H2 file /var/lib/concord/concord.mv.db}; never holds a password.

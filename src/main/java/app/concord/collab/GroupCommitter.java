@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes revisions durable in groups: whatever has queued while the previous commit ran
@@ -14,30 +16,89 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * edit that waited for it, and durability does not cap throughput.
  *
  * <p>At most one drain runs at a time, on {@code executor}; it exits when the queue is
- * empty, so no thread is held while the server is idle. After a commit each document
- * hears the highest revision now durable; when a commit fails, each document in it hears
- * of the failure and its later queued revisions are dropped, never stored out of order.
+ * empty, so no thread is held while the server is idle. After a commit each document's
+ * {@link CommitListener} hears the highest revision now durable.
+ *
+ * <p>A database that cannot be reached ({@link StoreUnavailableException}) loses nothing:
+ * the batch is tried again, with growing pauses, until the database is back, and later
+ * revisions wait behind it in order (a client has one operation in flight, so the wait is
+ * bounded by the connections). Before each new try, documents whose revisions turn out to
+ * be stored already (the failed commit's outcome was unknown) are reported durable. A
+ * database that answers but refuses a batch has each document's part tried on its own, so
+ * that only the refused documents fail; their later queued revisions are dropped, never
+ * stored out of order.
  */
 public final class GroupCommitter {
 
     private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
 
+    static final long FIRST_RETRY_MILLIS = 50;
+    static final long LONGEST_RETRY_MILLIS = 2_000;
+
+    /** What the committer tells the rest of the server: for metrics, logs and people. */
+    public interface Observer {
+        /** A batch of {@code revisions} was stored in {@code nanos}. */
+        default void committed(int revisions, long nanos) {
+        }
+
+        /** The store cannot be reached; commits wait and are tried again. */
+        default void unavailable(String reason) {
+        }
+
+        /** The store answers again after {@link #unavailable}. */
+        default void available() {
+        }
+
+        /** Revisions of one document were refused for good and that document failed. */
+        default void refused(Throwable cause) {
+        }
+    }
+
     private final DocumentStore store;
     private final Executor executor;
     private final int maxBatch;
+    private final Observer observer;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean outage;
+    private volatile boolean stopping;
 
     public GroupCommitter(DocumentStore store, Executor executor, int maxBatch) {
+        this(store, executor, maxBatch, new Observer() { });
+    }
+
+    public GroupCommitter(DocumentStore store, Executor executor, int maxBatch, Observer observer) {
         this.store = store;
         this.executor = executor;
         this.maxBatch = maxBatch;
+        this.observer = observer;
     }
 
-    /** Queues {@code commit} of {@code document}; callers queue one document's revisions in order. */
-    void enqueue(Commit commit, LiveDocument document) {
-        queue.add(new Pending(commit, document));
+    /** Queues {@code commit}; callers queue one document's revisions in order, each with that document's listener. */
+    void enqueue(Commit commit, CommitListener listener) {
+        waiting.incrementAndGet();
+        queue.add(new Pending(commit, listener));
         schedule();
+    }
+
+    /** Revisions queued or being written, not yet durable. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    /** True while the store cannot be reached and commits wait for it. */
+    public boolean inOutage() {
+        return outage;
+    }
+
+    /**
+     * Stops waiting for an unreachable store: the batch being tried and everything queued
+     * fail (their clients resend them elsewhere or later). What the store can take is still
+     * written; call before the executor is shut down.
+     */
+    public void stop() {
+        stopping = true;
     }
 
     private void schedule() {
@@ -59,8 +120,10 @@ public final class GroupCommitter {
                 batch.clear();
                 Pending p;
                 while (batch.size() < maxBatch && (p = queue.poll()) != null) {
-                    if (!p.document.isBroken()) {
+                    if (p.listener.stillWanted()) {
                         batch.add(p);
+                    } else {
+                        waiting.decrementAndGet();
                     }
                 }
                 if (batch.isEmpty()) {
@@ -77,29 +140,152 @@ public final class GroupCommitter {
     }
 
     private void commit(List<Pending> batch) {
-        Map<LiveDocument, Integer> highest = new LinkedHashMap<>();
-        List<Commit> commits = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
+        List<Pending> remaining = new ArrayList<>(batch);
+        long pause = FIRST_RETRY_MILLIS;
+        boolean retry = false;
+        while (!remaining.isEmpty()) {
+            try {
+                if (retry) {
+                    remaining = withoutStored(remaining);
+                    if (remaining.isEmpty()) {
+                        break;
+                    }
+                }
+                write(remaining);
+                break;
+            } catch (StoreUnavailableException e) {
+                enterOutage(e);
+                if (stopping || !pause(pause)) {
+                    fail(remaining, e);
+                    return;
+                }
+                pause = Math.min(pause * 2, LONGEST_RETRY_MILLIS);
+                retry = true;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a commit of " + remaining.size()
+                        + " revisions was refused; committing each document on its own", e);
+                remaining = eachDocumentOnItsOwn(remaining);
+                retry = true;
+            }
+        }
+        if (outage) {
+            outage = false;
+            LOG.log(System.Logger.Level.INFO, "event=store-available: the document store answers again;"
+                    + " waiting edits are being saved");
+            observer.available();
+        }
+    }
+
+    /** Stores {@code pendings} in one transaction and tells their documents. */
+    private void write(List<Pending> pendings) {
+        List<Commit> commits = new ArrayList<>(pendings.size());
+        Map<CommitListener, Integer> highest = new LinkedHashMap<>();
+        for (Pending p : pendings) {
             commits.add(p.commit);
-            highest.put(p.document, p.commit.revision().rev());
+            highest.put(p.listener, p.commit.revision().rev());
         }
+        long start = System.nanoTime();
+        store.commit(commits);
+        observer.committed(commits.size(), System.nanoTime() - start);
+        waiting.addAndGet(-pendings.size());
+        highest.forEach(CommitListener::durable);
+    }
+
+    /**
+     * Each document's revisions in a transaction of their own: the refused ones fail their
+     * document; the rest are stored. Returns the revisions that met an unreachable store.
+     */
+    private List<Pending> eachDocumentOnItsOwn(List<Pending> pendings) {
+        List<Pending> unwritten = new ArrayList<>();
+        for (List<Pending> document : byDocument(pendings).values()) {
+            if (!unwritten.isEmpty()) {
+                unwritten.addAll(document);
+                continue;
+            }
+            try {
+                write(document);
+            } catch (StoreUnavailableException e) {
+                unwritten.addAll(document);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "event=commit-refused doc=" + document.get(0).commit.docId()
+                        + ": revisions " + document.get(0).commit.revision().rev() + ".."
+                        + document.get(document.size() - 1).commit.revision().rev() + " cannot be stored", e);
+                observer.refused(e);
+                fail(document, e);
+            }
+        }
+        return unwritten;
+    }
+
+    /**
+     * Drops the documents whose revisions are stored already: a commit whose outcome was
+     * unknown may have gone through. Such a document hears they are durable; one whose
+     * revision was stored by another writer fails.
+     */
+    private List<Pending> withoutStored(List<Pending> pendings) {
+        List<Pending> left = new ArrayList<>();
+        for (List<Pending> document : byDocument(pendings).values()) {
+            Commit first = document.get(0).commit;
+            int rev = first.revision().rev();
+            var stored = store.revisions(first.docId(), rev - 1, rev);
+            if (stored.isEmpty()) {
+                left.addAll(document);
+            } else if (stored.get(0).client().equals(first.revision().client())
+                    && stored.get(0).seq() == first.revision().seq()) {
+                // One transaction wrote the whole batch: if its first revision is there, all are.
+                waiting.addAndGet(-document.size());
+                document.get(0).listener.durable(document.get(document.size() - 1).commit.revision().rev());
+            } else {
+                IllegalStateException e = new IllegalStateException("revision " + rev + " of " + first.docId()
+                        + " was stored by another writer");
+                observer.refused(e);
+                fail(document, e);
+            }
+        }
+        return left;
+    }
+
+    private void enterOutage(StoreUnavailableException e) {
+        if (!outage) {
+            outage = true;
+            LOG.log(System.Logger.Level.ERROR, "event=store-unavailable: " + e.getMessage()
+                    + "; edits wait unacknowledged and are saved when it is back", e);
+            observer.unavailable(e.getMessage());
+        }
+    }
+
+    /** Sleeps; false when interrupted (the server is stopping). */
+    private boolean pause(long millis) {
         try {
-            store.commit(commits);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "commit of " + commits.size() + " revisions failed", e);
-            highest.keySet().forEach(d -> d.failed(e));
-            return;
+            TimeUnit.MILLISECONDS.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        highest.forEach(LiveDocument::durable);
+    }
+
+    private static Map<String, List<Pending>> byDocument(List<Pending> pendings) {
+        Map<String, List<Pending>> documents = new LinkedHashMap<>();
+        for (Pending p : pendings) {
+            documents.computeIfAbsent(p.commit.docId(), d -> new ArrayList<>()).add(p);
+        }
+        return documents;
+    }
+
+    private void fail(List<Pending> pendings, RuntimeException e) {
+        waiting.addAndGet(-pendings.size());
+        pendings.stream().map(Pending::listener).distinct().forEach(l -> l.failed(e));
     }
 
     private void failAll(RuntimeException e) {
         Pending p;
         while ((p = queue.poll()) != null) {
-            p.document.failed(e);
+            waiting.decrementAndGet();
+            p.listener.failed(e);
         }
     }
 
-    private record Pending(Commit commit, LiveDocument document) {
+    private record Pending(Commit commit, CommitListener listener) {
     }
 }

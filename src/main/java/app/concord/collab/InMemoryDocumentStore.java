@@ -27,11 +27,11 @@ public final class InMemoryDocumentStore implements DocumentStore {
         }
         synchronized (log) {
             List<Revision> after = new ArrayList<>(log.revisions.subList(log.snapshotRev, log.revisions.size()));
-            Map<String, long[]> lastSeqs = new HashMap<>();
+            Map<String, LastApplied> lastApplied = new HashMap<>();
             for (Revision r : log.revisions) {
-                lastSeqs.put(r.client(), new long[] {r.seq(), r.rev()});
+                lastApplied.put(r.client(), new LastApplied(r.seq(), r.rev()));
             }
-            return new StoredDocument(log.snapshotText, log.snapshotRev, after, lastSeqs);
+            return new StoredDocument(log.snapshotText, log.snapshotRev, after, lastApplied);
         }
     }
 

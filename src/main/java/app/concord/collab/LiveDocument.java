@@ -32,6 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LiveDocument {
 
+    /** Revisions an import stores per transaction. */
+    static final int IMPORT_BATCH = 1_000;
+
     private final String id;
     private final DocumentStore store;
     private final GroupCommitter committer;
@@ -39,6 +42,22 @@ public final class LiveDocument {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+    private final CommitListener commits = new CommitListener() {
+        @Override
+        public void durable(int rev) {
+            LiveDocument.this.durable(rev);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            LiveDocument.this.failed(cause);
+        }
+
+        @Override
+        public boolean stillWanted() {
+            return !broken;
+        }
+    };
     private DocumentAuthority authority;
     private int durableRev;
     private int users;
@@ -221,7 +240,7 @@ public final class LiveDocument {
             }
             Revision applied = receipt.applied();
             String snapshot = applied.rev() % limits.snapshotEvery() == 0 ? authority.text().toString() : null;
-            committer.enqueue(new Commit(id, applied, snapshot), this);
+            committer.enqueue(new Commit(id, applied, snapshot), commits);
             after(applied.rev(), () -> {
                 member.connection.send(ack);
                 broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(applied))), applied.client());
@@ -261,6 +280,57 @@ public final class LiveDocument {
         }
     }
 
+    /**
+     * Gives this document, which must never have been written, the history {@code revisions}
+     * (revisions 1..n, each applying to the text the previous ones made), stored before this
+     * returns, with a snapshot of the final text. Whoever had the empty document open is
+     * disconnected with 1012 and resumes on the imported text.
+     *
+     * @return the document's text after the last revision
+     * @throws IllegalArgumentException when the history does not replay, or grows past the length limit
+     * @throws IllegalStateException    when the document has revisions already
+     */
+    public String importHistory(List<Revision> revisions) {
+        lock.lock();
+        try {
+            ensureUsable();
+            if (authority.revision() != 0 || !deferred.isEmpty()) {
+                throw new IllegalStateException("the document already has " + authority.revision() + " revisions");
+            }
+            TextBuffer text = new TextBuffer("");
+            List<Commit> commits = new ArrayList<>(revisions.size());
+            for (int i = 0; i < revisions.size(); i++) {
+                Revision r = revisions.get(i);
+                if (r.rev() != i + 1) {
+                    throw new IllegalArgumentException("revision " + r.rev() + " stands where revision " + (i + 1) + " belongs");
+                }
+                try {
+                    r.operation().applyTo(text);
+                } catch (InvalidOperationException e) {
+                    throw new IllegalArgumentException("revision " + r.rev() + " does not apply: " + e.getMessage(), e);
+                }
+                if (text.length() > limits.maxDocumentLength()) {
+                    throw new IllegalArgumentException("revision " + r.rev() + " makes the document longer than "
+                            + limits.maxDocumentLength() + " code units");
+                }
+                boolean snapshot = r.rev() % limits.snapshotEvery() == 0 || i == revisions.size() - 1;
+                commits.add(new Commit(id, r, snapshot ? text.toString() : null));
+            }
+            for (int from = 0; from < commits.size(); from += IMPORT_BATCH) {
+                store.commit(commits.subList(from, Math.min(commits.size(), from + IMPORT_BATCH)));
+            }
+            for (Member m : List.copyOf(members.values())) {
+                m.connection.close(1012, "the document was replaced by an import; reconnect");
+            }
+            members.clear();
+            authority = null;
+            durableRev = 0;
+            return text.toString();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code member}'s connection ended; the others hear {@code peer-left} unless it was replaced. */
     public void leave(Member member) {
         lock.lock();
@@ -278,8 +348,8 @@ public final class LiveDocument {
         }
     }
 
-    /** Called by the committer: every revision up to {@code rev} is durable. */
-    void durable(int rev) {
+    /** Every revision up to {@code rev} is durable. */
+    private void durable(int rev) {
         lock.lock();
         try {
             if (rev > durableRev) {
@@ -296,12 +366,12 @@ public final class LiveDocument {
     }
 
     /**
-     * Called by the committer when revisions could not be stored. What is in memory is
+     * Revisions could not be stored. What is in memory is
      * now ahead of the store, so the document closes every connection with
      * {@code server-error}; clients resume against the stored state, resending what was
      * never acknowledged.
      */
-    void failed(Throwable cause) {
+    private void failed(Throwable cause) {
         lock.lock();
         try {
             broken = true;
@@ -379,7 +449,7 @@ public final class LiveDocument {
         if (recent.size() > limits.historyInMemory()) {
             recent = recent.subList(recent.size() - limits.historyInMemory(), recent.size());
         }
-        authority = new DocumentAuthority(id, text.toString(), stored.rev(), recent, stored.lastSeqs(),
+        authority = new DocumentAuthority(id, text.toString(), stored.rev(), recent, stored.lastApplied(),
                 limits.maxDocumentLength(), limits.historyInMemory(), new StoredHistory(store, id));
         durableRev = stored.rev();
     }

@@ -19,9 +19,15 @@ public final class LiveDocuments {
     private final Limits limits;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
+        this(store, commitExecutor, limits, new GroupCommitter.Observer() { });
+    }
+
+    /** @param commitObserver hears how commits go: durations, outages of the store, refusals */
+    public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits,
+            GroupCommitter.Observer commitObserver) {
         this.store = store;
         this.limits = limits;
-        this.committer = new GroupCommitter(store, commitExecutor, 2_000);
+        this.committer = new GroupCommitter(store, commitExecutor, 2_000, commitObserver);
     }
 
     public Limits limits() {
@@ -82,6 +88,16 @@ public final class LiveDocuments {
         if (document.isBroken()) {
             open.remove(document.id(), document);
         }
+    }
+
+    /** The committer of every open document's revisions, for figures such as what is waiting. */
+    public GroupCommitter committer() {
+        return committer;
+    }
+
+    /** The server is stopping: commits no longer wait for a store that cannot be reached. */
+    public void stop() {
+        committer.stop();
     }
 
     /** Closes documents that have been idle for long enough; the container calls this periodically. */

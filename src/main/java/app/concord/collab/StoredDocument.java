@@ -7,10 +7,10 @@ import java.util.Map;
 /**
  * What a {@link DocumentStore} holds of one document: its latest snapshot, every revision
  * after it in order, and each client's last applied {@code seq} with the revision it made
- * (as {@code {seq, rev}}), over the whole history, so that duplicates are recognised even
+ * over the whole history, so that duplicates are recognised even
  * across snapshots.
  */
-public record StoredDocument(String snapshotText, int snapshotRev, List<Revision> after, Map<String, long[]> lastSeqs) {
+public record StoredDocument(String snapshotText, int snapshotRev, List<Revision> after, Map<String, LastApplied> lastApplied) {
 
     public static StoredDocument empty() {
         return new StoredDocument("", 0, List.of(), Map.of());

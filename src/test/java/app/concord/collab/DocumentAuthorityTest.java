@@ -239,7 +239,7 @@ class DocumentAuthorityTest {
         void resumesFromPersistedStateWithTheLastSeqsOfEachClient() {
             Revision r4 = new Revision(4, "b2", 3, op(3, "d"));
             DocumentAuthority doc = new DocumentAuthority("notes", "abcd", 4, List.of(r4),
-                    Map.of("a1", new long[] {3, 3}), 1_000, 10, HistorySource.NONE);
+                    Map.of("a1", new LastApplied(3, 3)), 1_000, 10, HistorySource.NONE);
             assertEquals(Receipt.duplicate(3, 3), doc.receive(3, "a1", 3, op(3, "z")));
             assertEquals(Receipt.duplicate(4, 3), doc.receive(3, "b2", 3, op(3, "d")));
             assertEquals(5, doc.receive(3, "a1", 4, op(3, "!")).rev());

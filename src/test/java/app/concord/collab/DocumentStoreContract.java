@@ -1,7 +1,6 @@
 package app.concord.collab;
 
 import app.concord.protocol.Revision;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +37,7 @@ public abstract class DocumentStoreContract {
         assertEquals(0, doc.snapshotRev());
         assertEquals(0, doc.rev());
         assertEquals(List.of(), doc.after());
-        assertEquals(Map.of(), doc.lastSeqs());
+        assertEquals(Map.of(), doc.lastApplied());
         assertEquals(List.of(), store.revisions("nothing-here", 0, 10));
         assertEquals(OptionalInt.empty(), store.revisionOf("nothing-here", "a1", 1));
     }
@@ -83,7 +82,7 @@ public abstract class DocumentStoreContract {
     }
 
     @Test
-    void lastSeqsCoverTheWholeHistoryAcrossSnapshots() {
+    void lastAppliedCoversTheWholeHistoryAcrossSnapshots() {
         Doc notes = new Doc("notes");
         store.commit(List.of(
                 notes.edit("a1", 1, 0, 0, "a", false),
@@ -92,11 +91,11 @@ public abstract class DocumentStoreContract {
                 notes.edit("b2", 1, 3, 0, "d", true),
                 notes.edit("b2", 2, 4, 0, "e", false)));
 
-        Map<String, long[]> lastSeqs = store.load("notes").lastSeqs();
-        assertEquals(3, lastSeqs.size());
-        assertArrayEquals(new long[] {2, 2}, lastSeqs.get("a1"));
-        assertArrayEquals(new long[] {7, 3}, lastSeqs.get("c3"));
-        assertArrayEquals(new long[] {2, 5}, lastSeqs.get("b2"));
+        Map<String, LastApplied> lastApplied = store.load("notes").lastApplied();
+        assertEquals(3, lastApplied.size());
+        assertEquals(new LastApplied(2, 2), lastApplied.get("a1"));
+        assertEquals(new LastApplied(7, 3), lastApplied.get("c3"));
+        assertEquals(new LastApplied(2, 5), lastApplied.get("b2"));
     }
 
     @Test

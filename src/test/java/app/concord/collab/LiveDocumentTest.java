@@ -230,8 +230,9 @@ class LiveDocumentTest {
         doc.submit(m, op(0, 1, "lost"));
         doc.submit(m, op(1, 2, 4, "!"));
         commits.runAll();
-        assertEquals(1, batches.size(), "both revisions waited for one commit");
+        assertEquals(2, batches.size(), "both revisions waited for one commit, then the document was tried alone");
         assertEquals(2, batches.get(0).size());
+        assertEquals(batches.get(0), batches.get(1));
         assertTrue(c.frames.stream().anyMatch(f -> f.contains("\"code\":\"server-error\"")));
         assertEquals(1011, c.closeCode);
         assertFalse(c.frames.stream().anyMatch(f -> f.contains("\"type\":\"ack\"")));
