@@ -4,6 +4,7 @@ import app.concord.collab.LiveDocument;
 import app.concord.collab.LiveDocuments;
 import app.concord.collab.ProtocolException;
 import app.concord.collab.RateLimiter;
+import app.concord.collab.StoreUnavailableException;
 import app.concord.documents.control.Collaboration;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
@@ -95,6 +96,10 @@ public class DocumentEndpoint {
             dispatch(message);
         } catch (ProtocolException e) {
             refuse(e.code(), e.getMessage());
+        } catch (StoreUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=message-refused reason=store-unavailable: " + e.getMessage());
+            refuse(ErrorCode.SERVER_ERROR, "the document cannot be opened now: the database is unavailable;"
+                    + " reconnect shortly (unsaved edits are kept)");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed to handle a message for " + docId, e);
             refuse(ErrorCode.SERVER_ERROR, "the server failed to handle this message");

@@ -3,7 +3,9 @@ package app.concord.documents.control;
 import app.concord.collab.AddressLimiter;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.InMemoryDocumentStore;
+import app.concord.collab.Limits;
 import app.concord.collab.LiveDocuments;
+import app.concord.collab.OriginPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -11,10 +13,12 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import app.concord.collab.Limits;
-import app.concord.collab.OriginPolicy;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,9 +28,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /**
- * Wires the collaboration core into the container: the durable store, a commit thread from
+ * Wires the collaboration core into the container: the durable store (on the database that
+ * {@link DatabaseLocator} finds, its schema brought up to date), a commit thread from
  * the container's thread factory, the managed executors for closes and eviction, the
  * limits from the environment, and the periodic eviction of idle documents.
  */
@@ -34,9 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Collaboration {
 
     private static final System.Logger LOG = System.getLogger(Collaboration.class.getName());
-
-    @Inject
-    DocumentStore store;
 
     @Resource
     ManagedExecutorService executor;
@@ -55,6 +60,7 @@ public class Collaboration {
     private ExecutorService commits;
     private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
+    private DocumentStore store;
 
     @PostConstruct
     void start() {
@@ -69,7 +75,8 @@ public class Collaboration {
         timers = new ScheduledThreadPoolExecutor(1, threads);
         timers.setRemoveOnCancelPolicy(true);
         sendingLoader = lookupCachingLoader();
-        documents = new LiveDocuments(chosenStore(), commits, limits);
+        store = chosenStore();
+        documents = new LiveDocuments(store, commits, limits);
         origins = OriginPolicy.fromEnvironment();
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
@@ -79,12 +86,19 @@ public class Collaboration {
     /**
      * The database, unless {@code concord.store} (or {@code CONCORD_STORE}) is {@code memory}:
      * documents then live in this process only and are lost when it ends. That is for
-     * benchmarks, to measure what durable acknowledgements cost (BENCHMARKS.md).
+     * benchmarks, to measure what durable acknowledgements cost (BENCHMARKS.md). The database
+     * is opened now, so that the log says at once where documents are kept; if it cannot be
+     * reached, the application starts all the same and the store tries again on use.
      */
     private DocumentStore chosenStore() {
         String choice = Limits.setting("store");
         if (choice == null || choice.isBlank() || choice.trim().equals("database")) {
-            return store;
+            JdbcDocumentStore database = new JdbcDocumentStore(Collaboration::openDatabase);
+            if (!database.isAvailable()) {
+                LOG.log(System.Logger.Level.ERROR, "event=store-unavailable: documents cannot be opened or saved until"
+                        + " the database answers: " + database.unavailableReason());
+            }
+            return database;
         }
         if (choice.trim().equals("memory")) {
             LOG.log(System.Logger.Level.WARNING, "concord.store=memory: documents are kept in memory only and lost at"
@@ -92,6 +106,42 @@ public class Collaboration {
             return new InMemoryDocumentStore();
         }
         throw new IllegalArgumentException("setting concord.store must be \"database\" or \"memory\", not \"" + choice + "\"");
+    }
+
+    /**
+     * Made when the application starts rather than on the first request: the log then says
+     * at once where documents are kept, and the first person to open a document does not wait
+     * for the database to be opened.
+     */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        documents();
+    }
+
+    /** Finds the database, brings its schema up to date and says so in the log. */
+    private static Database openDatabase() throws SQLException {
+        Database database = new DatabaseLocator(Limits::setting, Collaboration::lookup).locate();
+        try {
+            String version = SchemaMigrations.migrate(database);
+            LOG.log(database.durable() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "event=store-open: documents are kept in " + database.description() + ", schema version " + version
+                            + (database.durable() ? ", durable" : "; NOT DURABLE: a crash can lose acknowledged edits"));
+            return database;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                database.onClose().close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static DataSource lookup(String jndiName) {
+        try {
+            return (DataSource) new InitialContext().lookup(jndiName);
+        } catch (NamingException | ClassCastException e) {
+            throw new IllegalStateException("no datasource is bound to " + jndiName + ": " + e.getMessage(), e);
+        }
     }
 
     /** The application's class loader behind a {@link ContextProviderLookupCache}. */
@@ -127,12 +177,39 @@ public class Collaboration {
             timers.shutdownNow();
         }
         if (commits != null) {
-            // Commits already queued still run: their edits were applied in memory and are owed an ack.
+            // Commits already queued still run: their edits were applied in memory and are owed
+            // an ack. A store that cannot be reached is not waited for: those clients resend.
+            documents.stop();
             commits.shutdown();
             try {
                 commits.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the document store failed", e);
+            }
+        }
+        forgetDriversOfThisApplication();
+    }
+
+    /**
+     * The JDBC drivers in the WAR register themselves with {@link DriverManager} when loaded;
+     * they must not outlive the application (its class loader would leak across redeploys).
+     */
+    private static void forgetDriversOfThisApplication() {
+        ClassLoader application = Collaboration.class.getClassLoader();
+        for (Driver driver : java.util.Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == application) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "cannot deregister " + driver, e);
+                }
             }
         }
     }

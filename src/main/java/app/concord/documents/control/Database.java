@@ -1,0 +1,64 @@
+package app.concord.documents.control;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The database that holds Concord's tables: how to reach it, which SQL it speaks, where it
+ * is (for people: the log, diagnostics, the readiness check) and whether a committed
+ * transaction survives a crash of this process.
+ *
+ * @param onClose what to do when the application stops: shut down a database that Concord
+ *                opened itself; nothing for one the container manages
+ */
+record Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose) {
+
+    /** The SQL dialects Concord's migrations are written for. */
+    enum Dialect {
+        H2("h2"), POSTGRESQL("postgresql");
+
+        private final String folder;
+
+        Dialect(String folder) {
+            this.folder = folder;
+        }
+
+        /** The folder of this dialect's migrations under {@code db/migration}. */
+        String folder() {
+            return folder;
+        }
+
+        /**
+         * Binds a document's text: as UTF-8 bytes on PostgreSQL, whose text values cannot hold
+         * U+0000 (the OT core refuses unpaired surrogates, so every text has a UTF-8 form).
+         */
+        void setDocumentText(PreparedStatement statement, int index, String text) throws SQLException {
+            if (this == POSTGRESQL) {
+                statement.setBytes(index, text.getBytes(StandardCharsets.UTF_8));
+            } else {
+                statement.setString(index, text);
+            }
+        }
+
+        /** Reads a text bound by {@link #setDocumentText}. */
+        String documentText(ResultSet row, int index) throws SQLException {
+            return this == POSTGRESQL ? new String(row.getBytes(index), StandardCharsets.UTF_8) : row.getString(index);
+        }
+
+        /** The dialect of a JDBC {@code DatabaseMetaData.getDatabaseProductName()}, or null. */
+        static Dialect ofProduct(String productName) {
+            String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+            if (name.equals("h2")) {
+                return H2;
+            }
+            if (name.equals("postgresql")) {
+                return POSTGRESQL;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,486 @@
+package app.concord.documents.control;
+
+import app.concord.collab.Commit;
+import app.concord.collab.DocumentIds;
+import app.concord.collab.DocumentStore;
+import app.concord.collab.LastApplied;
+import app.concord.collab.StoreUnavailableException;
+import app.concord.collab.StoredDocument;
+import app.concord.protocol.JsonCodec;
+import app.concord.protocol.Revision;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The durable {@link DocumentStore} in plain JDBC: an op log with one row per revision, one
+ * snapshot row per document and the read-only links, in the tables of
+ * {@code db/migration}. A batch is one local transaction written with JDBC batch inserts, so
+ * a failed batch leaves nothing behind and a stored one is durable when {@link #commit}
+ * returns (on a database that {@link Database#durable() is durable}).
+ *
+ * <p>The database is opened, and its schema migrated, on first use rather than at startup,
+ * and again after a failed attempt (at most every {@link #RETRY_OPEN_MILLIS} ms): a database
+ * that is down when the application starts delays documents, not the deployment. Every
+ * failure to reach the database is a {@link StoreUnavailableException}; anything else the
+ * database refuses is an {@link IllegalStateException}.
+ */
+public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(JdbcDocumentStore.class.getName());
+
+    /** How long the readiness probe waits for the database, in seconds. */
+    static final int PROBE_TIMEOUT_SECONDS = 2;
+
+    /** The least time between two attempts to open the database. */
+    static final long RETRY_OPEN_MILLIS = 2_000;
+
+    /** How many documents' last committed revisions {@link #lastCommitted} keeps. */
+    static final int KNOWN_DOCUMENTS = 10_000;
+
+    private final Callable<Database> opener;
+    private volatile Database database;
+    private volatile String problem = "not opened yet";
+    private long nextAttemptNanos;
+
+    /**
+     * The last revision of each recently written document that a transaction of this store
+     * committed, so that the next batch need not ask the database whether its first revision
+     * follows one. Written only once a transaction has committed, forgotten when one fails;
+     * least recently written documents drop out first.
+     */
+    private final Map<String, Integer> lastCommitted = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                    return size() > KNOWN_DOCUMENTS;
+                }
+            });
+
+    /** @param opener finds the database and brings its schema up to date (see {@link DatabaseLocator}) */
+    public JdbcDocumentStore(Callable<Database> opener) {
+        this.opener = opener;
+    }
+
+    /** A store over {@code database}, already migrated. */
+    static JdbcDocumentStore over(Database database) {
+        return new JdbcDocumentStore(() -> database);
+    }
+
+    @Override
+    public StoredDocument load(String docId) {
+        return inTransaction((c, dialect) -> {
+            String text = "";
+            int base = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT revision, body FROM concord_snapshot WHERE doc_id = ?")) {
+                s.setString(1, docId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        base = r.getInt(1);
+                        text = dialect.documentText(r, 2);
+                    }
+                }
+            }
+            List<Revision> after = read(c, docId, base, Integer.MAX_VALUE);
+            for (int i = 0; i < after.size(); i++) {
+                if (after.get(i).rev() != base + i + 1) {
+                    throw new IllegalStateException("the op log of " + docId + " has a gap after revision " + (base + i));
+                }
+            }
+            // Bounded by what was read, so a commit landing meanwhile cannot show up here only.
+            Map<String, LastApplied> lastApplied = new HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT client_id, MAX(seq), MAX(revision) FROM concord_revision"
+                    + " WHERE doc_id = ? AND revision <= ? GROUP BY client_id")) {
+                s.setString(1, docId);
+                s.setInt(2, base + after.size());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        lastApplied.put(r.getString(1), new LastApplied(r.getLong(2), r.getInt(3)));
+                    }
+                }
+            }
+            return new StoredDocument(text, base, after, lastApplied);
+        });
+    }
+
+    /**
+     * Writes the whole batch in one transaction. Only the newest snapshot of each document
+     * is written. A revision that does not follow the stored ones, or that another writer
+     * stored first (the key catches that), fails the batch as a whole.
+     */
+    @Override
+    public void commit(List<Commit> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> lastOfBatch = new HashMap<>();
+        try {
+            inTransaction((c, dialect) -> {
+                lastOfBatch.putAll(checkFollowsStoredRevisions(c, batch));
+                long now = System.currentTimeMillis();
+                Map<String, Commit> snapshots = new LinkedHashMap<>();
+                StringBuilder json = new StringBuilder();
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_revision"
+                        + " (doc_id, revision, client_id, seq, ops_json, created_millis) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    for (Commit commit : batch) {
+                        Revision r = commit.revision();
+                        json.setLength(0);
+                        JsonCodec.operation(r.operation(), json);
+                        insert.setString(1, commit.docId());
+                        insert.setInt(2, r.rev());
+                        insert.setString(3, r.client());
+                        insert.setLong(4, r.seq());
+                        insert.setString(5, json.toString());
+                        insert.setLong(6, now);
+                        insert.addBatch();
+                        if (commit.snapshot() != null) {
+                            snapshots.put(commit.docId(), commit);
+                        }
+                    }
+                    insert.executeBatch();
+                }
+                for (Commit snapshot : snapshots.values()) {
+                    saveSnapshot(c, dialect, snapshot.docId(), snapshot.revision().rev(), snapshot.snapshot());
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            lastCommitted.keySet().removeAll(batchDocuments(batch));
+            throw e;
+        }
+        lastCommitted.putAll(lastOfBatch);
+    }
+
+    @Override
+    public List<Revision> revisions(String docId, int fromExclusive, int toInclusive) {
+        if (toInclusive <= fromExclusive) {
+            return List.of();
+        }
+        return withConnection(c -> read(c, docId, fromExclusive, toInclusive));
+    }
+
+    @Override
+    public OptionalInt revisionOf(String docId, String client, long seq) {
+        return withConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT revision FROM concord_revision"
+                    + " WHERE doc_id = ? AND client_id = ? AND seq = ?")) {
+                s.setString(1, docId);
+                s.setString(2, client);
+                s.setLong(3, seq);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? OptionalInt.of(r.getInt(1)) : OptionalInt.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * When two requests race to make the first one, the unique key on the document refuses
+     * the second, which then reads the winner's.
+     */
+    @Override
+    public String readOnlyId(String docId) {
+        Optional<String> known = withConnection(c -> readOnlyIdOf(c, docId));
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String fresh = DocumentIds.fresh();
+        try {
+            withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO concord_read_only (read_only_id, doc_id) VALUES (?, ?)")) {
+                    s.setString(1, fresh);
+                    s.setString(2, docId);
+                    return s.executeUpdate();
+                }
+            });
+            return fresh;
+        } catch (IllegalStateException raced) {
+            return withConnection(c -> readOnlyIdOf(c, docId)).orElseThrow(() -> raced);
+        }
+    }
+
+    @Override
+    public Optional<String> documentOf(String readOnlyId) {
+        return withConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT doc_id FROM concord_read_only WHERE read_only_id = ?")) {
+                s.setString(1, readOnlyId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Opens the database if need be, then asks it one trivial question with a timeout. */
+    @Override
+    public boolean isAvailable() {
+        try {
+            withConnection(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.setQueryTimeout(PROBE_TIMEOUT_SECONDS);
+                    try (ResultSet r = s.executeQuery("SELECT 1")) {
+                        return r.next();
+                    }
+                }
+            });
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "document store unavailable", e);
+            return false;
+        }
+    }
+
+    @Override
+    public String unavailableReason() {
+        return isAvailable() ? null : problem;
+    }
+
+    @Override
+    public String description() {
+        Database d = database;
+        return d != null ? d.description() : "database not reached yet (" + problem + ")";
+    }
+
+    @Override
+    public boolean isDurable() {
+        Database d = database;
+        return d != null && d.durable();
+    }
+
+    /** The database once it is open, else null. */
+    Database openedDatabase() {
+        return database;
+    }
+
+    /** Closes what Concord opened itself (its own H2 database, its pool); a container's datasource is left to it. */
+    @Override
+    public void close() {
+        Database d = database;
+        database = null;
+        if (d != null) {
+            try {
+                d.onClose().close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + d.description() + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Each document's first revision in the batch must directly follow a stored one (or be
+     * revision 1). Together with the key on (document, revision), which refuses a revision
+     * already stored, that means it follows the stored <em>last</em> one. One look-up on that
+     * key per document of the batch, so the check costs the same however long the history is,
+     * and none for a document whose last revision this store committed itself.
+     *
+     * @return each document's last revision in the batch
+     */
+    private Map<String, Integer> checkFollowsStoredRevisions(Connection c, List<Commit> batch) throws SQLException {
+        Map<String, Integer> first = new LinkedHashMap<>();
+        Map<String, Integer> last = new HashMap<>();
+        for (Commit commit : batch) {
+            int rev = commit.revision().rev();
+            Integer previous = last.put(commit.docId(), rev);
+            if (previous == null) {
+                first.put(commit.docId(), rev);
+            } else if (rev != previous + 1) {
+                throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " does not follow " + previous);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM concord_revision WHERE doc_id = ? AND revision = ?")) {
+            for (Map.Entry<String, Integer> e : first.entrySet()) {
+                int rev = e.getValue();
+                if (rev < 1) {
+                    throw new IllegalStateException("revision " + rev + " of " + e.getKey() + " is not a revision");
+                }
+                if (rev == 1 || Integer.valueOf(rev - 1).equals(lastCommitted.get(e.getKey()))) {
+                    continue;
+                }
+                s.setString(1, e.getKey());
+                s.setInt(2, rev - 1);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw new IllegalStateException("revision " + rev + " of " + e.getKey()
+                                + " does not follow a stored revision: " + (rev - 1) + " is missing");
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    /** Overwrites the document's snapshot in place, never with an older one, without reading the old text back. */
+    private static void saveSnapshot(Connection c, Database.Dialect dialect, String docId, int rev, String text)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE concord_snapshot SET revision = ?, body = ? WHERE doc_id = ? AND revision < ?")) {
+            update.setInt(1, rev);
+            dialect.setDocumentText(update, 2, text);
+            update.setString(3, docId);
+            update.setInt(4, rev);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_snapshot (doc_id, revision, body)"
+                + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM concord_snapshot WHERE doc_id = ?)")) {
+            insert.setString(1, docId);
+            insert.setInt(2, rev);
+            dialect.setDocumentText(insert, 3, text);
+            insert.setString(4, docId);
+            insert.executeUpdate();
+        }
+    }
+
+    private static Optional<String> readOnlyIdOf(Connection c, String docId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT read_only_id FROM concord_read_only WHERE doc_id = ?")) {
+            s.setString(1, docId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static List<Revision> read(Connection c, String docId, int fromExclusive, int toInclusive) throws SQLException {
+        List<Revision> revisions = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT revision, client_id, seq, ops_json FROM concord_revision"
+                + " WHERE doc_id = ? AND revision > ? AND revision <= ? ORDER BY revision")) {
+            s.setString(1, docId);
+            s.setInt(2, fromExclusive);
+            s.setInt(3, toInclusive);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    revisions.add(new Revision(r.getInt(1), r.getString(2), r.getLong(3), OpsJson.parse(r.getString(4))));
+                }
+            }
+        }
+        return revisions;
+    }
+
+    private static List<String> batchDocuments(List<Commit> batch) {
+        List<String> documents = new ArrayList<>();
+        for (Commit c : batch) {
+            documents.add(c.docId());
+        }
+        return documents;
+    }
+
+    /** Work on one connection. */
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /** Work on one connection that depends on the database's dialect. */
+    private interface DialectWork<T> {
+        T on(Connection c, Database.Dialect dialect) throws SQLException;
+    }
+
+    private <T> T withConnection(Work<T> work) {
+        Database d = database();
+        try (Connection c = d.dataSource().getConnection()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+    private <T> T inTransaction(DialectWork<T> work) {
+        Database.Dialect dialect = database().dialect();
+        return withConnection(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.on(c, dialect);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is on its way back to its pool, which checks it
+                }
+            }
+        });
+    }
+
+    /** The database, opening it (and migrating its schema) when that has not happened yet. */
+    private Database database() {
+        Database d = database;
+        if (d != null) {
+            return d;
+        }
+        synchronized (this) {
+            if (database != null) {
+                return database;
+            }
+            long now = System.nanoTime();
+            if (now - nextAttemptNanos < 0) {
+                throw new StoreUnavailableException(problem, null);
+            }
+            try {
+                Database opened = opener.call();
+                database = opened;
+                problem = null;
+                return opened;
+            } catch (Exception e) {
+                nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(RETRY_OPEN_MILLIS);
+                String reason = "cannot open the database: " + e.getMessage();
+                if (!reason.equals(problem)) {
+                    LOG.log(System.Logger.Level.ERROR, reason + " (retrying every " + RETRY_OPEN_MILLIS + " ms)", e);
+                }
+                problem = reason;
+                throw new StoreUnavailableException(reason, e);
+            }
+        }
+    }
+
+    /**
+     * A failure to reach the database (connection refused or lost, server shutting down,
+     * pool exhausted) may pass; anything else is the database refusing what was asked.
+     */
+    private RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean unreachable = e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLRecoverableException || state.startsWith("08") || state.startsWith("57P")
+                || state.startsWith("53") || (database != null && !stillAnswers());
+        if (unreachable) {
+            problem = "the database does not answer: " + e.getMessage();
+            return new StoreUnavailableException(problem, e);
+        }
+        return new IllegalStateException("the database refused: " + e.getMessage(), e);
+    }
+
+    private boolean stillAnswers() {
+        Database d = database;
+        try (Connection c = d.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(PROBE_TIMEOUT_SECONDS);
+            s.executeQuery("SELECT 1").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}
