@@ -20,14 +20,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The durability contract end to end: an {@code ack} means the edit survives {@code kill -9}
  * of the server. Five clients type while the server is killed; a new server process on the
- * same data folder has every acknowledged edit, the clients resume, and in the end every
- * edit is in the text exactly once. The server is the build's ({@link ServerProcess}: Payara
- * Micro, or WildFly with {@code -Pwildfly}), started as its README section says.
+ * same folders has every acknowledged edit, the clients resume, and in the end every edit is
+ * in the text exactly once. The server is the build's ({@link ServerProcess}: Payara Micro, or
+ * WildFly with {@code -Pwildfly}), started as its README section says, and stock: the WAR
+ * dropped into a server nobody configured (on Payara Micro also with a root folder of its
+ * own, whose default database Concord then uses).
  */
 class RestartIT {
 
@@ -36,10 +39,22 @@ class RestartIT {
     private static final List<String> LIMITS = List.of("-Dconcord.opsPerSecond=2000", "-Dconcord.opsBurst=2000");
     private static final int CLIENTS = 5;
 
-    @Test
-    void everyAcknowledgedEditSurvivesAKilledServerAndClientsResumeWithoutDuplicates() throws Exception {
+    /** Every setup of the build's server; on PostgreSQL (which needs settings), the configured one. */
+    static List<ServerProcess.Setup> setups() {
+        if (PostgresForIntegrationTests.usesPostgres()) {
+            return List.of(ServerProcess.Setup.CONFIGURED);
+        }
+        return ServerProcess.server().equals("payara")
+                ? List.of(ServerProcess.Setup.CONFIGURED, ServerProcess.Setup.STOCK, ServerProcess.Setup.STOCK_WITH_ROOT_DIR)
+                : List.of(ServerProcess.Setup.CONFIGURED, ServerProcess.Setup.STOCK);
+    }
+
+    @ParameterizedTest
+    @MethodSource("setups")
+    void everyAcknowledgedEditSurvivesAKilledServerAndClientsResumeWithoutDuplicates(ServerProcess.Setup setup)
+            throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("concord.it.tmpdir", "target")), "restart-it");
-        Path data = work.resolve("data");
+        Path data = work.resolve(setup == ServerProcess.Setup.CONFIGURED ? "data" : "server");
         int port = ServerProcess.freePort();
         String doc = "durable";
         List<ProtocolClient> clients = new ArrayList<>();
@@ -48,7 +63,7 @@ class RestartIT {
         AtomicBoolean typing = new AtomicBoolean(true);
         try {
             List<String> acknowledged = new ArrayList<>();
-            try (ServerProcess first = ServerProcess.start(work.resolve("first"), data, port, LIMITS, START)) {
+            try (ServerProcess first = ServerProcess.start(setup, work.resolve("first"), data, port, LIMITS, START)) {
                 for (int i = 0; i < CLIENTS; i++) {
                     clients.add(ProtocolClient.join(first.ws("/ws/docs/" + doc), "k" + i, "Typist " + i, TIMEOUT));
                     typed.add(java.util.Collections.synchronizedList(new ArrayList<>()));
@@ -90,7 +105,7 @@ class RestartIT {
                     acknowledged.addAll(c.acknowledgedLabels());
                 }
             }
-            try (ServerProcess second = ServerProcess.start(work.resolve("second"), data, port, LIMITS, START)) {
+            try (ServerProcess second = ServerProcess.start(setup, work.resolve("second"), data, port, LIMITS, START)) {
                 String recovered = text(second, doc);
                 for (String token : acknowledged) {
                     assertEquals(1, CollaborationIT.occurrences(recovered, token), "acknowledged " + token + " after the restart");

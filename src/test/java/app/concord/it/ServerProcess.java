@@ -65,6 +65,25 @@ abstract class ServerProcess implements AutoCloseable {
         pump.start();
     }
 
+    /** How the server is set up: as the README's run commands do, or as it comes. */
+    enum Setup {
+        /** With server-config and {@code concord.data}: the run commands of the README. */
+        CONFIGURED,
+        /**
+         * Stock: the WAR alone, nothing of server-config, no Concord setting; the server keeps
+         * its own folders (Payara Micro's working directory, WildFly's {@code standalone/})
+         * across starts, as an installed server does.
+         */
+        STOCK,
+        /** Stock Payara Micro given a root folder of its own ({@code --rootdir}), kept across starts. */
+        STOCK_WITH_ROOT_DIR
+    }
+
+    /** The server of this build, {@code payara} or {@code wildfly} (system property {@code concord.it.server}). */
+    static String server() {
+        return System.getProperty("concord.it.server", "payara");
+    }
+
     /**
      * Starts the server of this build (system property {@code concord.it.server}) with the WAR
      * on {@code port}, its files in the new folder {@code work} (the log is {@code work/server.log}),
@@ -72,16 +91,30 @@ abstract class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path work, Path data, int port, List<String> systemProperties, Duration timeout)
             throws IOException, InterruptedException {
-        String server = System.getProperty("concord.it.server", "payara");
+        return start(Setup.CONFIGURED, work, data, port, systemProperties, timeout);
+    }
+
+    /**
+     * Starts the server set up as {@code setup}: {@code kept} is the folder kept across starts,
+     * the data folder when {@link Setup#CONFIGURED}, else the server's own folder.
+     */
+    static ServerProcess start(Setup setup, Path work, Path kept, int port, List<String> systemProperties,
+            Duration timeout) throws IOException, InterruptedException {
+        String server = server();
         Files.createDirectories(work);
+        String database = System.getProperty("concord.it.databaseOptions", "");
+        if (setup == Setup.CONFIGURED && !database.isBlank()) {
+            systemProperties = new java.util.ArrayList<>(systemProperties);
+            systemProperties.addAll(List.of(database.trim().split("\\s+")));
+        }
         Path log = work.resolve("server.log");
         ServerProcess started;
         switch (server) {
             case "payara":
-                started = PayaraProcess.launch(data, port, log, systemProperties);
+                started = PayaraProcess.launch(setup, kept, port, log, systemProperties);
                 break;
             case "wildfly":
-                started = WildFlyProcess.launch(work, data, port, log, systemProperties);
+                started = WildFlyProcess.launch(setup, work, kept, port, log, systemProperties);
                 break;
             default:
                 throw new IllegalArgumentException("concord.it.server is payara or wildfly, not " + server);

@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * WildFly, started as README "Deploy to WildFly" does: {@code bin/standalone.sh} of the
- * server the build unpacked and configured with server-config/wildfly/concord-h2.cli, and the
- * WAR dropped into {@code deployments/} as ROOT.war. Each start gets a fresh copy of the
- * {@code standalone/} folder in the test's work folder; the database is {@code data}, kept
- * across starts.
+ * WildFly, started as README "Deploy to WildFly" does: {@code bin/standalone.sh} of the stock
+ * server the build unpacked, and the WAR dropped into {@code deployments/} as ROOT.war.
+ * Configured, each start gets a fresh copy of the {@code standalone/} folder in the test's
+ * work folder and the database is {@code concord.data}, kept across starts; stock, the
+ * {@code standalone/} folder itself is kept across starts and nothing is set.
  */
 final class WildFlyProcess extends ServerProcess {
 
@@ -26,13 +27,15 @@ final class WildFlyProcess extends ServerProcess {
     }
 
     /** Starts WildFly with the WAR on {@code port} (HTTPS and management on free ports), keeping its database in {@code data}. */
-    static WildFlyProcess launch(Path work, Path data, int port, Path log, List<String> systemProperties)
+    static WildFlyProcess launch(Setup setup, Path work, Path kept, int port, Path log, List<String> systemProperties)
             throws IOException {
         Path home = Path.of(System.getProperty("concord.it.wildflyHome", "target/wildfly")).toAbsolutePath();
-        Path base = Files.createTempDirectory(work, "standalone-");
-        copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
-        Files.createDirectories(base.resolve("deployments"));
-        Files.copy(war(), base.resolve("deployments").resolve("ROOT.war"));
+        Path base = setup == Setup.CONFIGURED ? Files.createTempDirectory(work, "standalone-") : kept.resolve("standalone");
+        if (!Files.exists(base.resolve("configuration"))) {
+            copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
+            Files.createDirectories(base.resolve("deployments"));
+        }
+        Files.copy(war(), base.resolve("deployments").resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + base,
@@ -40,8 +43,10 @@ final class WildFlyProcess extends ServerProcess {
                 "-Djboss.bind.address.management=" + ConcordDeployment.HOST,
                 "-Djboss.http.port=" + port,
                 "-Djboss.https.port=" + freePort(),
-                "-Djboss.management.http.port=" + freePort(),
-                "-Dconcord.data=" + data.toAbsolutePath()));
+                "-Djboss.management.http.port=" + freePort()));
+        if (setup == Setup.CONFIGURED) {
+            command.add("-Dconcord.data=" + kept.toAbsolutePath());
+        }
         command.addAll(systemProperties);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
