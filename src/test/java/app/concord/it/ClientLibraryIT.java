@@ -120,7 +120,7 @@ public class ClientLibraryIT {
             for (int k = 0; k < 150; k++) {
                 int found = 0;
                 for (int i = 0; i < count; i++) {
-                    found += occurrences(text, "<" + i + ":" + k + ">");
+                    found += CollaborationIT.occurrences(text, "<" + i + ":" + k + ">");
                 }
                 assertEquals(1, found, "edit " + k + " in " + text);
             }
@@ -315,13 +315,5 @@ public class ClientLibraryIT {
             }
             skipped.add(e);
         }
-    }
-
-    private static int occurrences(String text, String token) {
-        int n = 0;
-        for (int i = text.indexOf(token); i >= 0; i = text.indexOf(token, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }
