@@ -95,6 +95,11 @@ public final class ClientDocument {
         return text.toString();
     }
 
+    /** The length of {@link #text()}, without copying it. */
+    public int length() {
+        return text.length();
+    }
+
     /** The seq the next sent operation will carry. */
     public long nextSeq() {
         return nextSeq;
@@ -247,7 +252,7 @@ public final class ClientDocument {
     }
 
     /** The seq of the operation in flight, or 0 when there is none. */
-    private long inFlightSeq() {
+    public long inFlightSeq() {
         if (state instanceof AwaitingConfirm a) {
             return a.seq();
         } else if (state instanceof AwaitingWithBuffer w) {

@@ -190,6 +190,24 @@ public final class TextOperation {
         }
     }
 
+    /**
+     * Checks that no insert holds an unpaired surrogate, which the protocol forbids. An
+     * operation read with {@link #fromWire} has been checked; one made with the {@link Builder}
+     * has not.
+     *
+     * @throws InvalidOperationException naming the insert and the offset
+     */
+    public void checkInsertsWellFormed() {
+        for (int i = 0; i < components.length; i++) {
+            if (components[i] instanceof Component.Insert ins) {
+                int bad = Utf16.firstUnpairedSurrogate(ins.text());
+                if (bad >= 0) {
+                    throw new InvalidOperationException("component " + i + ": insert has an unpaired surrogate at offset " + bad);
+                }
+            }
+        }
+    }
+
     /** The document after this operation; {@code document} must have {@link #baseLength()}. */
     public String apply(String document) {
         checkAppliesTo(document);
@@ -387,7 +405,7 @@ public final class TextOperation {
             }
             Component c = components[i];
             if (c instanceof Component.Insert ins) {
-                Json.quote(ins.text(), s);
+                JsonText.quote(ins.text(), s);
             } else {
                 s.append(c instanceof Component.Delete ? -c.length() : c.length());
             }

@@ -1,5 +1,7 @@
 package app.concord.protocol;
 
+import java.util.Optional;
+
 /**
  * The error codes of PROTOCOL.md "Errors", each with the WebSocket close code that follows
  * it ({@code 0}: the connection stays open).
@@ -32,5 +34,15 @@ public enum ErrorCode {
 
     public boolean closes() {
         return closeCode != 0;
+    }
+
+    /** The code sent as {@code wire}, if there is one. */
+    public static Optional<ErrorCode> fromWire(String wire) {
+        for (ErrorCode code : values()) {
+            if (code.wire.equals(wire)) {
+                return Optional.of(code);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,6 +1,7 @@
 package app.concord.protocol;
 
 import app.concord.ot.InvalidOperationException;
+import app.concord.ot.JsonText;
 import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
 import jakarta.json.Json;
@@ -17,13 +18,18 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The wire format of protocol v1. Decoding parses with JSON-P and checks every field, so
- * that a bad frame becomes an {@link ClientMessage.Invalid} naming the problem, never an
- * exception. Encoding writes canonical JSON directly: it runs once per broadcast, on the
- * hot path, and needs no provider.
+ * The wire format of protocol v1, both directions: the server decodes {@link ClientMessage}s
+ * and encodes {@link ServerMessage}s, a client encodes the former and decodes the latter, and
+ * the op log stores operations in their wire form ({@link #encodeOperation},
+ * {@link #decodeOperation}). Decoding parses with JSON-P and checks every field: a bad frame
+ * from a client becomes an {@link ClientMessage.Invalid} naming the problem, never an
+ * exception; a bad frame from the server, or a bad stored operation, is an
+ * {@link IllegalArgumentException} naming it. Encoding writes canonical JSON directly: it runs
+ * once per broadcast, on the hot path, and needs no provider.
  */
 public final class JsonCodec {
 
@@ -41,27 +47,9 @@ public final class JsonCodec {
 
     /** Decodes one text frame, or explains why it is not a message. */
     public static ClientMessage decode(String frame) {
-        JsonObject object;
-        try (JsonReader reader = READERS.createReader(new StringReader(frame))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                return badMessage("a message must be a JSON object");
-            }
-            object = value.asJsonObject();
-        } catch (JsonException e) {
-            return badMessage("not valid JSON");
-        } catch (RuntimeException e) {
-            // Providers signal their own limits (nesting depth, number size) with other exceptions.
-            return badMessage("not valid JSON: " + clip(String.valueOf(e.getMessage())));
-        } catch (StackOverflowError e) {
-            return badMessage("JSON nested too deeply");
-        }
-        JsonValue type = object.get("type");
-        if (!(type instanceof JsonString typeName)) {
-            return badMessage("a message needs a string field \"type\"");
-        }
         try {
-            switch (typeName.getString()) {
+            JsonObject object = message(frame);
+            switch (type(object)) {
                 case "join":
                     return decodeJoin(object);
                 case "op":
@@ -71,10 +59,39 @@ public final class JsonCodec {
                 case "ping":
                     return new ClientMessage.Ping();
                 default:
-                    return badMessage("unknown message type \"" + clip(typeName.getString()) + "\"");
+                    return badMessage("unknown message type \"" + clip(type(object)) + "\"");
             }
         } catch (FieldException e) {
             return new ClientMessage.Invalid(e.code, e.getMessage());
+        }
+    }
+
+    /** The JSON object in {@code frame}, or a {@link FieldException} saying why there is none. */
+    private static JsonObject message(String frame) {
+        JsonValue value = parse(frame);
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "a message must be a JSON object");
+        }
+        return value.asJsonObject();
+    }
+
+    private static String type(JsonObject message) {
+        if (!(message.get("type") instanceof JsonString type)) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "a message needs a string field \"type\"");
+        }
+        return type.getString();
+    }
+
+    private static JsonValue parse(String json) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
+            return reader.readValue();
+        } catch (JsonException e) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "not valid JSON");
+        } catch (RuntimeException e) {
+            // Providers signal their own limits (nesting depth, number size) with other exceptions.
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "not valid JSON: " + clip(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "JSON nested too deeply");
         }
     }
 
@@ -94,10 +111,19 @@ public final class JsonCodec {
     private static ClientMessage decodeOp(JsonObject object) {
         int rev = revision(object, "rev");
         long seq = wholeNumber(object, "seq", 1, Long.MAX_VALUE);
+        return new ClientMessage.Op(rev, seq, operation(object));
+    }
+
+    /** The operation in {@code object}'s field {@code ops}. */
+    private static TextOperation operation(JsonObject object) {
         JsonValue ops = object.get("ops");
         if (!(ops instanceof JsonArray components)) {
             throw new FieldException(ErrorCode.BAD_MESSAGE, "\"ops\" must be an array");
         }
+        return operation(components);
+    }
+
+    private static TextOperation operation(JsonArray components) {
         List<Object> wire = new ArrayList<>(components.size());
         for (int i = 0; i < components.size(); i++) {
             JsonValue c = components.get(i);
@@ -111,7 +137,7 @@ public final class JsonCodec {
             }
         }
         try {
-            return new ClientMessage.Op(rev, seq, TextOperation.fromWire(wire));
+            return TextOperation.fromWire(wire);
         } catch (InvalidOperationException e) {
             throw new FieldException(ErrorCode.BAD_OP, e.getMessage());
         }
@@ -330,39 +356,147 @@ public final class JsonCodec {
         out.append(']');
     }
 
-    /**
-     * Appends {@code s} as a JSON string. Lone surrogates cannot occur in accepted text,
-     * but are escaped rather than trusted, so the output is always valid UTF-8 when encoded.
-     */
-    public static void quote(String s, StringBuilder out) {
-        out.append('"');
-        int start = 0;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            String escape = null;
-            if (c == '"') {
-                escape = "\\\"";
-            } else if (c == '\\') {
-                escape = "\\\\";
-            } else if (c == '\n') {
-                escape = "\\n";
-            } else if (c < 0x20 || c == '\u2028' || c == '\u2029'
-                    || (Character.isSurrogate(c) && !pairedAt(s, i))) {
-                escape = String.format("\\u%04x", (int) c);
-            } else if (Character.isHighSurrogate(c)) {
-                i++;
-            }
-            if (escape != null) {
-                out.append(s, start, i).append(escape);
-                start = i + 1;
-            }
-        }
-        out.append(s, start, n).append('"');
+    // ---------------------------------------------------------------- operations
+
+    /** {@code op} in its wire form, a JSON array: what the op log stores. */
+    public static String encodeOperation(TextOperation op) {
+        StringBuilder out = new StringBuilder(16);
+        operation(op, out);
+        return out.toString();
     }
 
-    private static boolean pairedAt(String s, int i) {
-        char c = s.charAt(i);
-        return Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    /**
+     * The operation written as {@code json} in its wire form (as {@link #encodeOperation} writes it).
+     *
+     * @throws IllegalArgumentException naming what is wrong when {@code json} is not a valid operation
+     */
+    public static TextOperation decodeOperation(String json) {
+        try {
+            if (!(parse(json) instanceof JsonArray components)) {
+                throw new IllegalArgumentException("an operation must be a JSON array: " + clip(json));
+            }
+            return operation(components);
+        } catch (FieldException e) {
+            throw new IllegalArgumentException("not an operation (" + e.getMessage() + "): " + clip(json));
+        }
+    }
+
+    // ---------------------------------------------------------------- the client's side
+
+    /**
+     * The frame a client sends for {@code message}.
+     *
+     * @throws IllegalArgumentException for {@link ClientMessage.Invalid}, which is never sent
+     */
+    public static String encode(ClientMessage message) {
+        StringBuilder out = new StringBuilder(48);
+        if (message instanceof ClientMessage.Op m) {
+            out.append("{\"type\":\"op\",\"rev\":").append(m.rev()).append(",\"seq\":").append(m.seq()).append(",\"ops\":");
+            operation(m.ops(), out);
+        } else if (message instanceof ClientMessage.Join m) {
+            out.append("{\"type\":\"join\",\"client\":");
+            quote(m.client(), out);
+            if (m.name() != null) {
+                out.append(",\"name\":");
+                quote(m.name(), out);
+            }
+            if (m.rev() != null) {
+                out.append(",\"rev\":").append(m.rev());
+            }
+        } else if (message instanceof ClientMessage.Cursor m) {
+            out.append("{\"type\":\"cursor\",\"rev\":").append(m.rev()).append(",\"ranges\":");
+            ranges(m.ranges(), out);
+        } else if (message instanceof ClientMessage.Ping) {
+            out.append("{\"type\":\"ping\"");
+        } else {
+            throw new IllegalArgumentException("not a message to send: " + message);
+        }
+        return out.append('}').toString();
+    }
+
+    /**
+     * Decodes a frame from the server. A message type this codec does not know is empty: the
+     * protocol may gain types, and receivers ignore what they do not know.
+     *
+     * @throws IllegalArgumentException naming the problem when {@code frame} is not a valid server message
+     */
+    public static Optional<ServerMessage> decodeServerMessage(String frame) {
+        try {
+            JsonObject m = message(frame);
+            return Optional.ofNullable(switch (type(m)) {
+                case "welcome" -> welcome(m);
+                case "ack" -> new ServerMessage.Ack(revision(m, "rev"), wholeNumber(m, "seq", 1, Long.MAX_VALUE));
+                case "op" -> new ServerMessage.Op(revision(m));
+                case "cursor" -> new ServerMessage.Cursor(string(m, "client", true), revision(m, "rev"), ranges(m));
+                case "peer-joined" -> new ServerMessage.PeerJoined(peer(object(m, "peer")));
+                case "peer-left" -> new ServerMessage.PeerLeft(string(m, "client", true));
+                case "pong" -> new ServerMessage.Pong();
+                case "error" -> new ServerMessage.Error(errorCode(string(m, "code", true)), string(m, "message", false));
+                default -> null;
+            });
+        } catch (FieldException e) {
+            throw new IllegalArgumentException("not a valid server message (" + e.getMessage() + "): " + clip(frame));
+        }
+    }
+
+    private static ServerMessage.Welcome welcome(JsonObject m) {
+        List<Revision> ops = null;
+        String text = null;
+        if (present(m, "ops")) {
+            JsonArray list = array(m, "ops");
+            ops = new ArrayList<>(list.size());
+            for (JsonValue entry : list) {
+                ops.add(revision(asObject(entry, "an entry of \"ops\"")));
+            }
+        } else {
+            text = string(m, "text", true);
+        }
+        List<Peer> peers = new ArrayList<>();
+        for (JsonValue p : array(m, "peers")) {
+            peers.add(peer(asObject(p, "a peer")));
+        }
+        boolean readOnly = m.get("readOnly") == JsonValue.TRUE;
+        return new ServerMessage.Welcome(string(m, "doc", true), string(m, "client", true), revision(m, "rev"), text, ops,
+                peers, readOnly);
+    }
+
+    private static Revision revision(JsonObject m) {
+        return new Revision(revision(m, "rev"), string(m, "client", true), wholeNumber(m, "seq", 0, Long.MAX_VALUE),
+                operation(m));
+    }
+
+    private static Peer peer(JsonObject p) {
+        String name = string(p, "name", false);
+        String color = string(p, "color", false);
+        return new Peer(string(p, "client", true), name == null ? "" : name, color == null ? "" : color,
+                present(p, "ranges") ? ranges(p) : List.of());
+    }
+
+    private static ErrorCode errorCode(String wire) {
+        return ErrorCode.fromWire(wire).orElseThrow(
+                () -> new FieldException(ErrorCode.BAD_MESSAGE, "unknown error code \"" + clip(wire) + "\""));
+    }
+
+    private static JsonObject object(JsonObject m, String field) {
+        return asObject(m.get(field), "\"" + field + "\"");
+    }
+
+    private static JsonObject asObject(JsonValue value, String what) {
+        if (!(value instanceof JsonObject object)) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, what + " must be an object");
+        }
+        return object;
+    }
+
+    private static JsonArray array(JsonObject m, String field) {
+        if (!(m.get(field) instanceof JsonArray array)) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "\"" + field + "\" must be an array");
+        }
+        return array;
+    }
+
+    /** Appends {@code s} as a JSON string, by the one rule of {@link JsonText#quote}. */
+    public static void quote(String s, StringBuilder out) {
+        JsonText.quote(s, out);
     }
 }

@@ -3,6 +3,10 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.concord.client.ClientOptions;
+import app.concord.client.Concord;
+import app.concord.client.ConnectionState;
+import app.concord.client.RemoteDocument;
 import app.concord.ot.TextOperation;
 import app.concord.traces.Trace;
 import jakarta.json.Json;
@@ -54,8 +58,10 @@ public class CollaborationIT {
         return ConcordDeployment.ws(base, "/ws/docs/" + doc);
     }
 
+    private static final HttpClient HTTP = ConcordDeployment.httpClient(TIMEOUT);
+
     private JsonObject rest(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(ConcordDeployment.http(base, path)).timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
@@ -64,37 +70,51 @@ public class CollaborationIT {
         }
     }
 
+    /** A library client on {@code doc}, under the test server's rate limit of 2000 ops/s (pom.xml). */
+    private RemoteDocument join(String doc, String client, String name) throws InterruptedException {
+        return Concord.connect(ConcordDeployment.http(base, "/"), doc,
+                ClientOptions.defaults().clientId(client).name(name).opsPerSecond(1800, 1800));
+    }
+
+    /** Waits until {@code doc} has reached revision {@code rev}. */
+    static void awaitRevision(RemoteDocument doc, int rev) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (doc.revision() < rev) {
+            assertTrue(System.nanoTime() < deadline, doc.clientId() + " stays at revision " + doc.revision() + " < " + rev);
+            Thread.sleep(5);
+        }
+    }
+
     @ParameterizedTest(name = "{0} clients typing at once converge on the text the HTTP API shows")
     @ValueSource(ints = {2, 5})
     void clientsTypingAtOnceConvergeOnTheServersText(int count) throws Exception {
         String doc = "converge-" + count;
-        List<ProtocolClient> clients = new ArrayList<>();
+        List<RemoteDocument> clients = new ArrayList<>();
         ExecutorService typists = Executors.newFixedThreadPool(count);
         try {
             for (int i = 0; i < count; i++) {
-                clients.add(ProtocolClient.join(socket(doc), "c" + i, "Client " + i, TIMEOUT));
+                clients.add(join(doc, "c" + i, "Client " + i));
             }
             List<Future<?>> typing = new ArrayList<>();
             int[] tokensTyped = new int[count];
             for (int i = 0; i < count; i++) {
-                ProtocolClient c = clients.get(i);
+                RemoteDocument c = clients.get(i);
                 Random random = new Random(1234L * count + i);
                 String token = "<" + i + ">";
                 int index = i;
                 typing.add(typists.submit((Callable<Void>) () -> {
                     for (int k = 0; k < 150; k++) {
-                        synchronized (c) {
-                            String text = c.text();
+                        c.edit(text -> {
                             int dot = text.indexOf('.', random.nextInt(text.length() + 1));
                             if (dot >= 0 && random.nextInt(4) == 0) {
                                 // deletes remove filler dots only, so every token can be counted at the end
-                                c.edit(TextOperation.splice(text.length(), dot, 1, ""));
-                            } else {
-                                boolean typed = random.nextBoolean();
-                                c.insert(boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), typed ? token : "..");
-                                tokensTyped[index] += typed ? 1 : 0;
+                                return TextOperation.splice(text.length(), dot, 1, "");
                             }
-                        }
+                            boolean typed = random.nextBoolean();
+                            tokensTyped[index] += typed ? 1 : 0;
+                            return TextOperation.splice(text.length(),
+                                    boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), 0, typed ? token : "..");
+                        });
                         if (k % 10 == 0) {
                             Thread.yield();
                         }
@@ -105,27 +125,25 @@ public class CollaborationIT {
             for (Future<?> f : typing) {
                 f.get();
             }
-            for (ProtocolClient c : clients) {
-                c.awaitSynchronized(TIMEOUT);
+            for (RemoteDocument c : clients) {
+                c.awaitAcknowledged(TIMEOUT);
             }
-            int finalRev = clients.stream().mapToInt(ProtocolClient::revision).max().orElseThrow();
-            for (ProtocolClient c : clients) {
-                c.awaitRevision(finalRev, TIMEOUT);
+            int finalRev = clients.stream().mapToInt(RemoteDocument::revision).max().orElseThrow();
+            for (RemoteDocument c : clients) {
+                awaitRevision(c, finalRev);
             }
             JsonObject server = rest("/api/docs/" + doc);
-            for (ProtocolClient c : clients) {
+            for (RemoteDocument c : clients) {
                 assertEquals(server.getString("text"), c.text(), "replica of " + clients.indexOf(c));
                 assertEquals(server.getInt("rev"), c.revision());
-                assertTrue(c.errors().isEmpty(), c.errors().toString());
+                assertEquals(ConnectionState.CONNECTED, c.state(), String.valueOf(c.failure()));
             }
             for (int i = 0; i < count; i++) {
                 assertEquals(tokensTyped[i], occurrences(server.getString("text"), "<" + i + ">"), "edits of client " + i);
             }
         } finally {
             typists.shutdownNow();
-            for (ProtocolClient c : clients) {
-                c.close();
-            }
+            clients.forEach(RemoteDocument::close);
         }
     }
 
@@ -148,18 +166,14 @@ public class CollaborationIT {
     @Test
     void anEditSentRightBeforeTheConnectionDropsLandsExactlyOnce() throws Exception {
         String doc = "resume";
-        try (ProtocolClient writer = ProtocolClient.join(socket(doc), "w", "Writer", TIMEOUT);
-                ProtocolClient watcher = ProtocolClient.join(socket(doc), "v", "Watcher", TIMEOUT)) {
+        try (RemoteDocument writer = join(doc, "w", "Writer");
+                RemoteDocument watcher = join(doc, "v", "Watcher")) {
             for (int round = 0; round < 20; round++) {
-                String token = "[" + round + "]";
-                synchronized (writer) {
-                    writer.insert(writer.text().length(), token);
-                    writer.drop();
-                }
-                writer.connect(TIMEOUT);
-                writer.awaitSynchronized(TIMEOUT);
+                writer.append("[" + round + "]");
+                writer.reconnect();
+                writer.awaitAcknowledged(TIMEOUT);
             }
-            watcher.awaitRevision(writer.revision(), TIMEOUT);
+            awaitRevision(watcher, writer.revision());
             String text = rest("/api/docs/" + doc).getString("text");
             for (int round = 0; round < 20; round++) {
                 assertEquals(1, occurrences(text, "[" + round + "]"), "round " + round + " in " + text);
@@ -173,16 +187,13 @@ public class CollaborationIT {
     @Test
     void aRecordedTraceReplayedThroughTheEndpointEndsAtItsFinalText() throws Exception {
         Trace trace = Trace.load("sveltecomponent");
-        try (ProtocolClient writer = ProtocolClient.join(socket("trace"), "t", "Trace", TIMEOUT);
-                ProtocolClient reader = ProtocolClient.join(socket("trace"), "r", "Reader", TIMEOUT)) {
+        try (RemoteDocument writer = join("trace", "t", "Trace");
+                RemoteDocument reader = join("trace", "r", "Reader")) {
             for (Trace.Patch patch : trace.patches()) {
-                synchronized (writer) {
-                    writer.edit(TextOperation.splice(writer.text().length(), patch.pos(), patch.deleteCount(),
-                            patch.inserted()));
-                }
+                writer.replace(patch.pos(), patch.pos() + patch.deleteCount(), patch.inserted());
             }
-            writer.awaitSynchronized(TIMEOUT);
-            reader.awaitRevision(writer.revision(), TIMEOUT);
+            writer.awaitAcknowledged(TIMEOUT);
+            awaitRevision(reader, writer.revision());
             assertEquals(trace.endContent(), writer.text());
             assertEquals(trace.endContent(), reader.text());
             assertEquals(trace.endContent(), rest("/api/docs/trace").getString("text"));

@@ -2,10 +2,13 @@ package app.concord.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -111,5 +114,75 @@ class JsonCodecTest {
     @Test
     void encodedBroadcastsPassThroughUnchanged() {
         assertEquals("{\"type\":\"pong\"}", JsonCodec.encode(new ServerMessage.Encoded("{\"type\":\"pong\"}")));
+    }
+
+    @Test
+    void clientMessagesSurviveTheWayOutAndBackIn() {
+        String tricky = "quote \" tab \t emoji 😀 line-sep \u2028";
+        List<ClientMessage> messages = List.of(
+                new ClientMessage.Join("a1", "Ada " + tricky, null),
+                new ClientMessage.Join("b-2_", null, 7),
+                new ClientMessage.Op(3, 9, TextOperation.fromWire(List.of(2, tricky, -1, 4))),
+                new ClientMessage.Cursor(3, List.of(new Range(1, 4), new Range(5, 5))),
+                new ClientMessage.Ping());
+        for (ClientMessage m : messages) {
+            assertEquals(m, JsonCodec.decode(JsonCodec.encode(m)));
+        }
+        assertEquals("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"Hi\"]}",
+                JsonCodec.encode(new ClientMessage.Op(0, 1, TextOperation.fromWire(List.of("Hi")))));
+        assertThrows(IllegalArgumentException.class,
+                () -> JsonCodec.encode(new ClientMessage.Invalid(ErrorCode.BAD_OP, "never sent")));
+    }
+
+    @Test
+    void serverMessagesSurviveTheWayOutAndBackIn() {
+        Revision hi = new Revision(1, "a1", 1, TextOperation.fromWire(List.of("Hi \n😀")));
+        List<ServerMessage> messages = List.of(
+                new ServerMessage.Welcome("notes", "b2", 1, null, List.of(hi),
+                        List.of(new Peer("a1", "Ada", "#d81b60", List.of(new Range(0, 2)))), false),
+                new ServerMessage.Welcome("notes", "a1", 0, "some \"text\"", null, List.of(), true),
+                new ServerMessage.Ack(4, 2),
+                new ServerMessage.Op(hi),
+                new ServerMessage.Cursor("a", 2, List.of(new Range(0, 2))),
+                new ServerMessage.PeerJoined(new Peer("b2", "Bob", "#1e88e5", List.of())),
+                new ServerMessage.PeerLeft("a"),
+                new ServerMessage.Pong(),
+                new ServerMessage.Error(ErrorCode.RATE_LIMITED, "slow down"));
+        for (ServerMessage m : messages) {
+            assertEquals(Optional.of(m), JsonCodec.decodeServerMessage(JsonCodec.encode(m)));
+        }
+    }
+
+    @Test
+    void aServerMessageOfAnUnknownTypeIsIgnoredAndABadOneNamed() {
+        assertEquals(Optional.empty(), JsonCodec.decodeServerMessage("{\"type\":\"future-extension\",\"x\":1}"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> JsonCodec.decodeServerMessage("{\"type\":\"ack\",\"rev\":\"1\",\"seq\":1}"));
+        assertTrue(bad.getMessage().contains("\"rev\" must be an integer"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage("{\"type\":\"error\",\"code\":\"oops\"}"));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage("[]"));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage("{\"type\":\"op\",\"rev\":1,"
+                + "\"client\":\"a\",\"seq\":1,\"ops\":[1.5]}"));
+    }
+
+    @Test
+    void operationsSurviveTheOpLogsWayOutAndBackIn() {
+        TextOperation op = TextOperation.fromWire(List.of(3, "a\"b\\😀\u2029", -2, 1));
+        assertEquals("[3,\"a\\\"b\\\\😀\\u2029\",-2,1]", JsonCodec.encodeOperation(op));
+        assertEquals(op, JsonCodec.decodeOperation(JsonCodec.encodeOperation(op)));
+        assertEquals(TextOperation.identity(0), JsonCodec.decodeOperation("[]"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not json        | not valid JSON",
+        "{\"ops\":[1]} | must be a JSON array",
+        "[1.5]           | not an integer",
+        "[true]          | expected an integer or a string",
+        "[\"\\ud800\"] | unpaired surrogate",
+    })
+    void aBadStoredOperationIsRefusedWithAClearMessage(String json, String explanation) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeOperation(json));
+        assertTrue(e.getMessage().contains(explanation), e.getMessage());
     }
 }

@@ -366,7 +366,7 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             s.setInt(3, toInclusive);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    revisions.add(new Revision(r.getInt(1), r.getString(2), r.getLong(3), OpsJson.parse(r.getString(4))));
+                    revisions.add(new Revision(r.getInt(1), r.getString(2), r.getLong(3), JsonCodec.decodeOperation(r.getString(4))));
                 }
             }
         }
