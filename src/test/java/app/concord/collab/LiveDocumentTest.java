@@ -267,4 +267,44 @@ class LiveDocumentTest {
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":5,\"seq\":5}", back.last(), "dedup survives eviction");
     }
+
+    @Test
+    void anImportGivesAnEmptyDocumentItsHistoryAndMovesEveryoneToIt() {
+        LiveDocument doc = documents.acquire("moved");
+        RecordingConnection early = new RecordingConnection();
+        doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
+        List<Revision> history = List.of(
+                new Revision(1, "a1", 1, TextOperation.fromWire(List.of("Hello"))),
+                new Revision(2, "b2", 4, TextOperation.fromWire(List.of(5, " world"))));
+
+        assertEquals("Hello world", doc.importHistory(history));
+
+        assertEquals(1012, early.closeCode, "whoever had the empty document resumes on the imported one");
+        assertEquals(history, store.revisions("moved", 0, 2));
+        assertEquals(new LiveDocument.Snapshot(2, "Hello world"), doc.snapshot().join());
+        assertEquals("Hello world", store.load("moved").snapshotText(), "the final text is a snapshot");
+        RecordingConnection later = new RecordingConnection();
+        LiveDocument.Member b = doc.join(later, new ClientMessage.Join("b2", "", 2), doc.id(), false);
+        doc.submit(b, op(2, 4, 11, "!"));
+        commits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":4}", later.last(), "imported sequences are remembered");
+    }
+
+    @Test
+    void anImportIsRefusedWholeWhenTheDocumentHasRevisionsOrTheHistoryDoesNotReplay() {
+        LiveDocument doc = documents.acquire("taken");
+        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        doc.submit(m, op(0, 1, "mine"));
+        commits.runAll();
+        List<Revision> other = List.of(new Revision(1, "a1", 1, TextOperation.fromWire(List.of("theirs"))));
+        assertThrows(IllegalStateException.class, () -> doc.importHistory(other));
+
+        LiveDocument empty = documents.acquire("empty");
+        assertThrows(IllegalArgumentException.class, () -> empty.importHistory(List.of(
+                new Revision(1, "a1", 1, TextOperation.fromWire(List.of("ab"))),
+                new Revision(2, "a1", 2, TextOperation.fromWire(List.of(5, "c"))))), "revision 2 expects 5 characters");
+        assertThrows(IllegalArgumentException.class, () -> empty.importHistory(List.of(
+                new Revision(2, "a1", 1, TextOperation.fromWire(List.of("ab"))))), "histories start at revision 1");
+        assertEquals(List.of(), store.revisions("empty", 0, 5), "nothing of a refused import is stored");
+    }
 }

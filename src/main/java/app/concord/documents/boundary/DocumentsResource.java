@@ -7,7 +7,9 @@ import app.concord.documents.control.Collaboration;
 import app.concord.collab.DocumentIds;
 import app.concord.protocol.JsonCodec;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -105,6 +107,67 @@ public class DocumentsResource {
             }
             return out.append(']').toString();
         });
+    }
+
+    /**
+     * The whole document, to back it up or move it to another server: its text and every
+     * revision ({@code docs/PROTOCOL.md}, "Archives"). Read in pages, so a long history costs
+     * memory for its answer only.
+     */
+    @GET
+    @Path("{docId}/archive")
+    public Response archive(@PathParam("docId") String docId) {
+        LiveDocuments.Access access = access(docId);
+        LiveDocument.Snapshot snapshot = snapshot(access);
+        StringBuilder out = new StringBuilder(snapshot.text().length() * 2 + 256)
+                .append("{\"format\":\"").append(DocumentArchive.FORMAT).append("\",\"version\":")
+                .append(DocumentArchive.VERSION).append(",\"id\":");
+        JsonCodec.quote(docId, out);
+        out.append(",\"rev\":").append(snapshot.rev()).append(",\"text\":");
+        JsonCodec.quote(snapshot.text(), out);
+        out.append(",\"revisions\":[");
+        withDocument(access.docId(), document -> {
+            for (int from = 0; from < snapshot.rev(); from += MAX_HISTORY_PAGE) {
+                for (Revision r : document.history(from, Math.min(snapshot.rev(), from + MAX_HISTORY_PAGE))) {
+                    if (r.rev() > 1) {
+                        out.append(',');
+                    }
+                    JsonCodec.revision(r, out);
+                }
+            }
+            return null;
+        });
+        out.append("]}");
+        return Response.ok(out.toString())
+                .header("Content-Disposition", "attachment; filename=\"" + docId + ".concord.json\"").build();
+    }
+
+    /**
+     * Gives a document that was never written the history of an archive ({@link #archive}),
+     * for instance one exported from another server: 201 with the document, 409 when it has
+     * revisions already, 400 when the archive is malformed or does not replay to its text.
+     */
+    @PUT
+    @Path("{docId}/archive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response restore(@PathParam("docId") String docId, String body) {
+        LiveDocuments.Access access = access(docId);
+        if (access.readOnly()) {
+            throw new ApiError(403, "read-only", "a read-only id cannot import a document");
+        }
+        DocumentArchive archive = DocumentArchive.parse(body);
+        String text;
+        try {
+            text = withDocument(access.docId(), document -> document.importHistory(archive.revisions()));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("the archive does not replay: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(409, "conflict", "only a document with no revisions can be imported into: " + e.getMessage());
+        }
+        if (archive.text() != null && !archive.text().equals(text)) {
+            throw ApiError.badRequest("the archive's revisions do not make its text");
+        }
+        return Response.status(201).entity(documentJson(docId, archive.revisions().size(), text, false)).build();
     }
 
     private LiveDocuments.Access access(String docId) {

@@ -117,11 +117,19 @@ public class Collaboration {
         documents();
     }
 
-    /** Finds the database, brings its schema up to date and says so in the log. */
+    /**
+     * Finds the database, brings its schema up to date, copies the documents of
+     * {@code concord.copyFrom} into it when that is set, and says so in the log.
+     */
     private static Database openDatabase() throws SQLException {
         Database database = new DatabaseLocator(Limits::setting, Collaboration::lookup).locate();
         try {
             String version = SchemaMigrations.migrate(database);
+            String copyFrom = Limits.setting("copyFrom");
+            if (copyFrom != null && !copyFrom.isBlank()) {
+                DatabaseCopy.copyInto(database, copyFrom.trim(), Limits.setting("copyFromUser"),
+                        Limits.setting("copyFromPassword"));
+            }
             LOG.log(database.durable() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                     "event=store-open: documents are kept in " + database.description() + ", schema version " + version
                             + (database.durable() ? ", durable" : "; NOT DURABLE: a crash can lose acknowledged edits"));

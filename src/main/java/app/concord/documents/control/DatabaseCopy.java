@@ -1,0 +1,168 @@
+package app.concord.documents.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies every document of another Concord database into this one, for moving a server to a
+ * new database (from the default H2 file to PostgreSQL, say): the op log row for row (with
+ * its times), the snapshot and the read-only link, so that texts, histories and shared links
+ * are the same afterwards. Each document is copied in one transaction of the target; a
+ * document the target has already (an earlier run, or edits made since) is left alone, so
+ * the copy can be run again after an interruption. The source's schema must be this
+ * release's: {@link #copyInto} brings it up to date first, as opening it would.
+ */
+final class DatabaseCopy {
+
+    private static final System.Logger LOG = System.getLogger(DatabaseCopy.class.getName());
+
+    /** Rows per JDBC batch. */
+    static final int BATCH = 1_000;
+
+    /** What a copy did. */
+    record Result(int copied, int skipped, long revisions) {
+    }
+
+    private DatabaseCopy() {
+    }
+
+    /**
+     * Copies every document of the database at {@code url} into {@code target} and says so in
+     * the log; the source is closed afterwards.
+     */
+    static Result copyInto(Database target, String url, String user, String password) throws SQLException {
+        Database source = new DatabaseLocator(setting -> switch (setting) {
+            case "dbUrl" -> url;
+            case "dbUser" -> user;
+            case "dbPassword" -> password;
+            default -> null;
+        }, name -> {
+            throw new IllegalStateException("no datasource is looked up for a copy");
+        }).locate();
+        try {
+            SchemaMigrations.migrate(source);
+            LOG.log(System.Logger.Level.INFO, "event=copy-start: copying every document of " + source.description()
+                    + " into " + target.description());
+            Result result = copy(source, target);
+            LOG.log(System.Logger.Level.INFO, "event=copy-done documents=" + result.copied() + " revisions="
+                    + result.revisions() + " already-there=" + result.skipped());
+            return result;
+        } finally {
+            try {
+                source.onClose().close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + source.description() + " failed", e);
+            }
+        }
+    }
+
+    static Result copy(Database from, Database to) throws SQLException {
+        int copied = 0;
+        int skipped = 0;
+        long revisions = 0;
+        try (Connection source = from.dataSource().getConnection(); Connection target = to.dataSource().getConnection()) {
+            for (String doc : documents(source)) {
+                if (exists(target, doc)) {
+                    skipped++;
+                    continue;
+                }
+                target.setAutoCommit(false);
+                try {
+                    revisions += copyDocument(source, from.dialect(), target, to.dialect(), doc);
+                    target.commit();
+                    copied++;
+                } catch (SQLException | RuntimeException e) {
+                    target.rollback();
+                    throw e;
+                } finally {
+                    target.setAutoCommit(true);
+                }
+                if (copied % 100 == 0) {
+                    LOG.log(System.Logger.Level.INFO, "event=copy-progress documents=" + copied + " revisions=" + revisions);
+                }
+            }
+        }
+        return new Result(copied, skipped, revisions);
+    }
+
+    private static List<String> documents(Connection source) throws SQLException {
+        List<String> documents = new ArrayList<>();
+        try (Statement s = source.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT doc_id FROM concord_revision GROUP BY doc_id UNION SELECT doc_id FROM concord_read_only ORDER BY 1")) {
+            while (r.next()) {
+                documents.add(r.getString(1));
+            }
+        }
+        return documents;
+    }
+
+    /** True when the target has anything of {@code doc}. */
+    private static boolean exists(Connection target, String doc) throws SQLException {
+        try (PreparedStatement s = target.prepareStatement("SELECT 1 FROM concord_revision WHERE doc_id = ?"
+                + " UNION ALL SELECT 1 FROM concord_read_only WHERE doc_id = ?")) {
+            s.setString(1, doc);
+            s.setString(2, doc);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static long copyDocument(Connection source, Database.Dialect sourceDialect, Connection target,
+            Database.Dialect targetDialect, String doc) throws SQLException {
+        long rows = 0;
+        try (PreparedStatement read = source.prepareStatement("SELECT revision, client_id, seq, ops_json, created_millis"
+                + " FROM concord_revision WHERE doc_id = ? ORDER BY revision");
+             PreparedStatement write = target.prepareStatement("INSERT INTO concord_revision"
+                     + " (doc_id, revision, client_id, seq, ops_json, created_millis) VALUES (?, ?, ?, ?, ?, ?)")) {
+            read.setString(1, doc);
+            read.setFetchSize(BATCH);
+            try (ResultSet r = read.executeQuery()) {
+                while (r.next()) {
+                    write.setString(1, doc);
+                    write.setInt(2, r.getInt(1));
+                    write.setString(3, r.getString(2));
+                    write.setLong(4, r.getLong(3));
+                    write.setString(5, r.getString(4));
+                    write.setLong(6, r.getLong(5));
+                    write.addBatch();
+                    if (++rows % BATCH == 0) {
+                        write.executeBatch();
+                    }
+                }
+            }
+            write.executeBatch();
+        }
+        try (PreparedStatement read = source.prepareStatement("SELECT revision, body FROM concord_snapshot WHERE doc_id = ?");
+             PreparedStatement write = target.prepareStatement(
+                     "INSERT INTO concord_snapshot (doc_id, revision, body) VALUES (?, ?, ?)")) {
+            read.setString(1, doc);
+            try (ResultSet r = read.executeQuery()) {
+                if (r.next()) {
+                    write.setString(1, doc);
+                    write.setInt(2, r.getInt(1));
+                    targetDialect.setDocumentText(write, 3, sourceDialect.documentText(r, 2));
+                    write.executeUpdate();
+                }
+            }
+        }
+        try (PreparedStatement read = source.prepareStatement("SELECT read_only_id FROM concord_read_only WHERE doc_id = ?");
+             PreparedStatement write = target.prepareStatement(
+                     "INSERT INTO concord_read_only (read_only_id, doc_id) VALUES (?, ?)")) {
+            read.setString(1, doc);
+            try (ResultSet r = read.executeQuery()) {
+                if (r.next()) {
+                    write.setString(1, r.getString(1));
+                    write.setString(2, doc);
+                    write.executeUpdate();
+                }
+            }
+        }
+        return rows;
+    }
+}
