@@ -31,4 +31,20 @@ final class Admission {
         }
         return true;
     }
+
+    /**
+     * Whether a POST of a client message may come from where it says: from an allowed origin,
+     * and never from a browser page of another site that hides its origin. A browser sends
+     * {@code Sec-Fetch-Site} and, with any POST, {@code Origin}.
+     *
+     * @param fetchSite the request's Sec-Fetch-Site header, null when absent
+     */
+    static boolean admitsPost(Collaboration collaboration, String origin, String fetchSite, String host) {
+        boolean foreign = fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none");
+        if ((foreign && (origin == null || origin.isBlank())) || !collaboration.origins().allows(origin, host)) {
+            LOG.log(System.Logger.Level.INFO, "refused a POST from origin " + origin + " (" + fetchSite + ", host " + host + ")");
+            return false;
+        }
+        return true;
+    }
 }
