@@ -125,10 +125,12 @@ public class EventStreamIT {
                 FallbackEditor sse = new FallbackEditor(joinedForEditing(docId, "sse-bob"))) {
             Random random = new Random(19);
             for (int i = 0; i < 60; i++) {
-                String wsText = ws.text();
-                ws.edit(TextOperation.splice(wsText.length(), random.nextInt(wsText.length() + 1), 0, "a" + i + " "));
+                synchronized (ws) { // its text changes under remote ops, which its own thread applies
+                    String wsText = ws.text();
+                    ws.edit(TextOperation.splice(wsText.length(), wordStart(wsText, random), 0, "a" + i + " "));
+                }
                 String sseText = sse.document.text();
-                sse.edit(TextOperation.splice(sseText.length(), random.nextInt(sseText.length() + 1), 0, "b" + i + " "));
+                sse.edit(TextOperation.splice(sseText.length(), wordStart(sseText, random), 0, "b" + i + " "));
                 sse.pump(Duration.ofMillis(random.nextInt(3)));
             }
             ws.awaitSynchronized(TIMEOUT);
@@ -140,8 +142,8 @@ public class EventStreamIT {
             assertEquals(server.getString("text"), ws.text());
             assertEquals(server.getString("text"), sse.document.text());
             for (int i = 0; i < 60; i++) {
-                assertEquals(1, occurrences(server.getString("text"), "a" + i + " "));
-                assertEquals(1, occurrences(server.getString("text"), "b" + i + " "));
+                assertEquals(1, CollaborationIT.occurrences(server.getString("text"), "a" + i + " "));
+                assertEquals(1, CollaborationIT.occurrences(server.getString("text"), "b" + i + " "));
             }
         }
     }
@@ -485,12 +487,13 @@ public class EventStreamIT {
         assertFalse(error.getString("message").isBlank(), where);
     }
 
-    static int occurrences(String text, String word) {
-        int n = 0;
-        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length())) {
-            n++;
+    /** A random place between words, so that no insert splits another client's word. */
+    private static int wordStart(String text, Random random) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = text.indexOf(' '); i >= 0; i = text.indexOf(' ', i + 1)) {
+            starts.add(i + 1);
         }
-        return n;
+        return starts.get(random.nextInt(starts.size()));
     }
 
     private EventStreamClient joinedForEditing(String docId, String client) throws Exception {
