@@ -101,13 +101,13 @@ function onSessionEvent(event) {
 
 // ----- connection status -----------------------------------------------------------------
 
-function showStatus({ state, retryAt, unsynced }) {
+function showStatus({ state, retryAt, unsynced, compatibility }) {
   const status = $("status");
   clearInterval(countdown);
   const pending = unsynced === 0 ? "all changes saved" : `${unsynced} unsynced ${unsynced === 1 ? "edit" : "edits"}`;
   const render = () => {
     let text;
-    if (state === "connected") text = "Connected";
+    if (state === "connected") text = compatibility ? "Connected (compatibility mode)" : "Connected";
     else if (state === "connecting") text = "Connecting…";
     else if (state === "offline") text = "Offline";
     else text = `Reconnecting in ${Math.max(0, Math.ceil((retryAt - Date.now()) / 1000))} s`;

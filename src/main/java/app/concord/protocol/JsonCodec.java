@@ -45,6 +45,15 @@ public final class JsonCodec {
     private JsonCodec() {
     }
 
+    /** Decodes one message of at most {@code maxChars} code units, or explains why it is not one (too-large when longer). */
+    public static ClientMessage decode(String frame, int maxChars) {
+        if (frame.length() > maxChars) {
+            return new ClientMessage.Invalid(ErrorCode.TOO_LARGE,
+                    "message of " + frame.length() + " characters is over the limit of " + maxChars);
+        }
+        return decode(frame);
+    }
+
     /** Decodes one text frame, or explains why it is not a message. */
     public static ClientMessage decode(String frame) {
         try {

@@ -2,7 +2,6 @@ package app.concord.documents.boundary;
 
 import app.concord.collab.Limits;
 import app.concord.protocol.ClientMessage;
-import app.concord.protocol.ErrorCode;
 import app.concord.protocol.JsonCodec;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
@@ -23,11 +22,7 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     @Override
     public ClientMessage decode(String frame) {
-        if (frame.length() > maxMessageChars) {
-            return new ClientMessage.Invalid(ErrorCode.TOO_LARGE,
-                    "message of " + frame.length() + " characters is over the limit of " + maxMessageChars);
-        }
-        return JsonCodec.decode(frame);
+        return JsonCodec.decode(frame, maxMessageChars);
     }
 
     /** Every frame is decoded; the type is read from its JSON, never guessed from its text. */

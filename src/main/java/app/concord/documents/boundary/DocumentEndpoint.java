@@ -1,15 +1,11 @@
 package app.concord.documents.boundary;
 
 import app.concord.collab.LiveDocument;
-import app.concord.collab.LiveDocuments;
-import app.concord.collab.ProtocolException;
-import app.concord.collab.RateLimiter;
-import app.concord.collab.StoreUnavailableException;
+import app.concord.collab.ProtocolSession;
 import app.concord.documents.control.Collaboration;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.JsonCodec;
-import app.concord.protocol.ServerMessage;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -21,34 +17,24 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Protocol v1 over WebSocket, one instance per connection. It only translates: decoded
- * messages become calls on the document's {@link LiveDocument}, refusals become the
- * protocol's {@code error} and close code.
+ * messages go to the connection's {@link ProtocolSession}, which makes them calls on the
+ * document's {@link LiveDocument} and refusals the protocol's {@code error} and close code.
  */
 @ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class,
         configurator = DocumentEndpointConfigurator.class)
 public class DocumentEndpoint {
 
     private static final System.Logger LOG = System.getLogger(DocumentEndpoint.class.getName());
-    /** How long a connection may stay open without joining. */
-    static final long JOIN_TIMEOUT_MILLIS = 30_000;
 
     @Inject
     Collaboration collaboration;
 
-    private LiveDocuments documents;
     private String docId;
     private WebSocketConnection connection;
-    private RateLimiter opRate;
-    private LiveDocument document;
-    private LiveDocument.Member member;
-    /** Set once the connection has sent {@code join}; read by the join timeout's thread. */
-    private volatile boolean joined;
-    private Future<?> joinTimeout;
+    private ProtocolSession protocol;
 
     @OnOpen
     public void open(Session session, @PathParam("docId") String docId) throws IOException {
@@ -66,25 +52,17 @@ public class DocumentEndpoint {
             return;
         }
         this.docId = docId;
-        documents = collaboration.documents();
-        int maxChars = documents.limits().maxMessageChars();
+        int maxChars = collaboration.documents().limits().maxMessageChars();
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
-        connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor(),
+        connection = new WebSocketConnection(session, collaboration.documents().limits().outboxFrames(), collaboration.executor(),
                 collaboration.timers(), collaboration.sendingLoader());
         // A connection that does not join in time is closed: the container does not report every
         // connection dropped right after its handshake, and only a timeout ends those. Not with
         // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer
         // armed under the default (none) can then close the connection at once.
-        WebSocketConnection opened = connection;
-        joinTimeout = collaboration.timers().schedule(() -> {
-            if (!joined) {
-                opened.send(new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "no join within " + JOIN_TIMEOUT_MILLIS / 1000 + " s"));
-                opened.close(ErrorCode.BAD_MESSAGE.closeCode(), ErrorCode.BAD_MESSAGE.wire());
-            }
-        }, JOIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        protocol = new ProtocolSession(collaboration.documents(), docId, connection, collaboration.timers());
         collaboration.connectionOpened();
-        opRate = new RateLimiter(documents.limits().opsPerSecond(), documents.limits().opsBurst(), System.nanoTime());
     }
 
     @OnMessage
@@ -92,81 +70,23 @@ public class DocumentEndpoint {
         if (connection == null || connection.isClosing()) {
             return;
         }
-        try {
-            dispatch(message);
-        } catch (ProtocolException e) {
-            refuse(e.code(), e.getMessage());
-        } catch (StoreUnavailableException e) {
-            LOG.log(System.Logger.Level.WARNING, "event=message-refused reason=store-unavailable: " + e.getMessage());
-            refuse(ErrorCode.SERVER_ERROR, "the document cannot be opened now: the database is unavailable;"
-                    + " reconnect shortly (unsaved edits are kept)");
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "failed to handle a message for " + docId, e);
-            refuse(ErrorCode.SERVER_ERROR, "the server failed to handle this message");
-        }
+        protocol.receive(message);
     }
 
     /** A binary frame is no protocol message: refused like text that is not JSON. */
     @OnMessage
     public void binary(ByteBuffer frame) {
         if (connection != null && !connection.isClosing()) {
-            refuse(ErrorCode.BAD_MESSAGE, "a message must be JSON in a text frame");
-        }
-    }
-
-    private void dispatch(ClientMessage message) {
-        if (message instanceof ClientMessage.Invalid invalid) {
-            refuse(invalid.code(), invalid.message());
-        } else if (message instanceof ClientMessage.Join join) {
-            if (member != null) {
-                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
-            }
-            joined = true;
-            joinTimeout.cancel(false);
-            LiveDocuments.Access access = documents.access(docId);
-            document = documents.acquire(access.docId());
-            try {
-                member = document.join(connection, join, access.publicId(), access.readOnly());
-            } catch (RuntimeException e) {
-                documents.release(document);
-                document = null;
-                throw e;
-            }
-        } else if (member == null) {
-            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "the first message must be join");
-        } else if (message instanceof ClientMessage.Ping) {
-            connection.send(new ServerMessage.Pong());
-        } else if (message instanceof ClientMessage.Op op) {
-            if (!opRate.tryAcquire(System.nanoTime())) {
-                throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + documents.limits().opsPerSecond()
-                        + " operations per second");
-            }
-            document.submit(member, op);
-        } else if (message instanceof ClientMessage.Cursor cursor) {
-            document.cursor(member, cursor);
-        }
-    }
-
-    private void refuse(ErrorCode code, String text) {
-        connection.send(new ServerMessage.Error(code, text));
-        if (code.closes()) {
-            connection.close(code.closeCode(), code.wire());
+            protocol.refuse(ErrorCode.BAD_MESSAGE, "a message must be JSON in a text frame");
         }
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (connection != null) {
-            joinTimeout.cancel(false);
             connection.closed();
+            protocol.ended();
             collaboration.connectionClosed();
-        }
-        if (document != null) {
-            if (member != null) {
-                document.leave(member);
-            }
-            documents.release(document);
-            document = null;
         }
     }
 

@@ -5,27 +5,17 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
- * Admits a WebSocket handshake only from an allowed origin (cross-site WebSocket
- * hijacking is refused) and only while the client's address stays under its connection
- * rate. A refused handshake is answered 403 by the container; nothing reaches a document.
+ * Admits a WebSocket handshake only as {@link Admission} allows: from an allowed origin and
+ * while the client's address stays under its connection rate. A refused handshake is
+ * answered 403 by the container; nothing reaches a document.
  */
 public class DocumentEndpointConfigurator extends ServerEndpointConfig.Configurator {
-
-    private static final System.Logger LOG = System.getLogger(DocumentEndpointConfigurator.class.getName());
 
     @Override
     public boolean checkOrigin(String origin) {
         HandshakeContext.Handshake handshake = HandshakeContext.current();
         Collaboration collaboration = CDI.current().select(Collaboration.class).get();
-        String host = handshake == null ? null : handshake.host();
-        if (!collaboration.origins().allows(origin, host)) {
-            LOG.log(System.Logger.Level.INFO, "refused a WebSocket from origin " + origin + " (host " + host + ")");
-            return false;
-        }
-        if (handshake != null && !collaboration.addresses().tryConnect(handshake.remoteAddress(), System.nanoTime())) {
-            LOG.log(System.Logger.Level.INFO, "refused a WebSocket from " + handshake.remoteAddress() + ": too many connections");
-            return false;
-        }
-        return true;
+        return Admission.admits(collaboration, origin, handshake == null ? null : handshake.host(),
+                handshake == null ? null : handshake.remoteAddress(), "WebSocket");
     }
 }

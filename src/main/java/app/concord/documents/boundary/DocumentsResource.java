@@ -198,7 +198,7 @@ public class DocumentsResource {
         }
     }
 
-    private static void checkId(String docId) {
+    static void checkId(String docId) {
         if (!JsonCodec.ID.matcher(docId).matches()) {
             throw ApiError.badRequest("document id must match [A-Za-z0-9_-]{1,64}");
         }
