@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The durable {@link DocumentStore} in plain JDBC: an op log with one row per revision, one
@@ -56,6 +57,8 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     private final Callable<Database> opener;
     private volatile Database database;
     private volatile String problem = "not opened yet";
+    private final ReentrantLock opening = new ReentrantLock();
+    /** Guarded by {@link #opening}. */
     private long nextAttemptNanos;
 
     /**
@@ -426,13 +429,20 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         });
     }
 
-    /** The database, opening it (and migrating its schema) when that has not happened yet. */
+    /**
+     * The database, opening it (and migrating its schema, copying documents into it) when that
+     * has not happened yet. One thread opens; the others are told the store is unavailable
+     * meanwhile rather than wait, so a readiness probe answers at once during a long copy.
+     */
     private Database database() {
         Database d = database;
         if (d != null) {
             return d;
         }
-        synchronized (this) {
+        if (!opening.tryLock()) {
+            throw new StoreUnavailableException("the database is being opened", null);
+        }
+        try {
             if (database != null) {
                 return database;
             }
@@ -454,6 +464,8 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                 problem = reason;
                 throw new StoreUnavailableException(reason, e);
             }
+        } finally {
+            opening.unlock();
         }
     }
 
