@@ -25,13 +25,24 @@ public final class GroupCommitter {
     private final DocumentStore store;
     private final Executor executor;
     private final int maxBatch;
+    private final CommitObserver observer;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     public GroupCommitter(DocumentStore store, Executor executor, int maxBatch) {
+        this(store, executor, maxBatch, CommitObserver.NONE);
+    }
+
+    public GroupCommitter(DocumentStore store, Executor executor, int maxBatch, CommitObserver observer) {
         this.store = store;
         this.executor = executor;
         this.maxBatch = maxBatch;
+        this.observer = observer;
+    }
+
+    /** Revisions queued and not yet in a transaction; counts the queue, so for occasional use. */
+    int waiting() {
+        return queue.size();
     }
 
     /** Queues {@code commit} of {@code document}; callers queue one document's revisions in order. */
@@ -46,7 +57,8 @@ public final class GroupCommitter {
                 executor.execute(this::drain);
             } catch (RuntimeException e) {
                 draining.set(false);
-                LOG.log(System.Logger.Level.ERROR, "cannot schedule a commit", e);
+                LOG.log(System.Logger.Level.ERROR, "event=commit-failed id=" + Incidents.idOf(e) + " cannot schedule a commit", e);
+                observer.failed(e);
                 failAll(e);
             }
         }
@@ -83,13 +95,16 @@ public final class GroupCommitter {
             commits.add(p.commit);
             highest.put(p.document, p.commit.revision().rev());
         }
+        long start = System.nanoTime();
         try {
             store.commit(commits);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "commit of " + commits.size() + " revisions failed", e);
+            LOG.log(System.Logger.Level.ERROR, "event=commit-failed id=" + Incidents.idOf(e) + " revisions=" + commits.size(), e);
+            observer.failed(e);
             highest.keySet().forEach(d -> d.failed(e));
             return;
         }
+        observer.committed(commits.size(), System.nanoTime() - start);
         highest.forEach(LiveDocument::durable);
     }
 

@@ -19,9 +19,14 @@ public final class LiveDocuments {
     private final Limits limits;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
+        this(store, commitExecutor, limits, CommitObserver.NONE);
+    }
+
+    /** With {@code observer} hearing of every commit. */
+    public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits, CommitObserver observer) {
         this.store = store;
         this.limits = limits;
-        this.committer = new GroupCommitter(store, commitExecutor, 2_000);
+        this.committer = new GroupCommitter(store, commitExecutor, 2_000, observer);
     }
 
     public Limits limits() {
@@ -98,5 +103,10 @@ public final class LiveDocuments {
     /** How many documents are in memory now. */
     public int openCount() {
         return open.size();
+    }
+
+    /** Revisions applied in memory and queued for the store, not yet in a transaction. */
+    public int revisionsWaitingForCommit() {
+        return committer.waiting();
     }
 }
