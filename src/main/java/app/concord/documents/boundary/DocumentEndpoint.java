@@ -1,10 +1,13 @@
 package app.concord.documents.boundary;
 
+import app.concord.collab.Incidents;
 import app.concord.collab.LiveDocument;
 import app.concord.collab.LiveDocuments;
 import app.concord.collab.ProtocolException;
 import app.concord.collab.RateLimiter;
 import app.concord.documents.control.Collaboration;
+import app.concord.operations.control.ConcordMetrics;
+import app.concord.operations.control.Operations;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.JsonCodec;
@@ -39,7 +42,11 @@ public class DocumentEndpoint {
     @Inject
     Collaboration collaboration;
 
+    @Inject
+    Operations operations;
+
     private LiveDocuments documents;
+    private ConcordMetrics metrics;
     private String docId;
     private WebSocketConnection connection;
     private RateLimiter opRate;
@@ -51,7 +58,10 @@ public class DocumentEndpoint {
 
     @OnOpen
     public void open(Session session, @PathParam("docId") String docId) throws IOException {
+        metrics = operations.metrics();
         if (!JsonCodec.ID.matcher(docId).matches()) {
+            metrics.handshakeRefused("document-id");
+            LOG.log(System.Logger.Level.DEBUG, "event=handshake-refused reason=document-id");
             // Closed off this thread: closing inside @OnOpen races with Payara finishing the upgrade,
             // which then loses the close frame (1006) or breaks another connection's handshake.
             CloseReason refusal = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "document id must match [A-Za-z0-9_-]{1,64}");
@@ -70,7 +80,7 @@ public class DocumentEndpoint {
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
         connection = new WebSocketConnection(session, documents.limits().outboxFrames(), collaboration.executor(),
-                collaboration.timers(), collaboration.sendingLoader());
+                collaboration.timers(), collaboration.sendingLoader(), metrics);
         // A connection that does not join in time is closed: the container does not report every
         // connection dropped right after its handshake, and only a timeout ends those. Not with
         // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer
@@ -83,6 +93,7 @@ public class DocumentEndpoint {
             }
         }, JOIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         collaboration.connectionOpened();
+        metrics.connectionOpened();
         opRate = new RateLimiter(documents.limits().opsPerSecond(), documents.limits().opsBurst(), System.nanoTime());
     }
 
@@ -91,14 +102,37 @@ public class DocumentEndpoint {
         if (connection == null || connection.isClosing()) {
             return;
         }
+        if (message instanceof ClientMessage.Op op) {
+            connection.acks().arrived(op.seq(), System.nanoTime());
+        }
         try {
             dispatch(message);
         } catch (ProtocolException e) {
-            refuse(e.code(), e.getMessage());
+            if (message instanceof ClientMessage.Op op) {
+                connection.acks().refused(op.seq());
+                metrics.operationRefused(e.code());
+            }
+            if (e.code() == ErrorCode.SERVER_ERROR) {
+                serverError(e.getCause() != null ? e.getCause() : e, e.getMessage());
+            } else {
+                refuse(e.code(), e.getMessage());
+            }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "failed to handle a message for " + docId, e);
-            refuse(ErrorCode.SERVER_ERROR, "the server failed to handle this message");
+            serverError(e, "the server failed to handle this message");
         }
+    }
+
+    /**
+     * Answers {@code server-error} with the incident id of {@code failure}, which the log
+     * prints with its stack trace (at ERROR, without the document id: ids are capabilities).
+     */
+    private void serverError(Throwable failure, String text) {
+        String id = Incidents.idOf(failure);
+        metrics.serverError();
+        LOG.log(System.Logger.Level.ERROR, "event=server-error id=" + id, failure);
+        LOG.log(System.Logger.Level.DEBUG, () -> "event=server-error id=" + id + " doc=" + docId);
+        connection.send(new ServerMessage.Error(ErrorCode.SERVER_ERROR, text, id));
+        connection.close(ErrorCode.SERVER_ERROR.closeCode(), ErrorCode.SERVER_ERROR.wire());
     }
 
     /** A binary frame is no protocol message: refused like text that is not JSON. */
@@ -111,6 +145,9 @@ public class DocumentEndpoint {
 
     private void dispatch(ClientMessage message) {
         if (message instanceof ClientMessage.Invalid invalid) {
+            if (invalid.code() == ErrorCode.BAD_OP) {
+                metrics.operationRefused(ErrorCode.BAD_OP);
+            }
             refuse(invalid.code(), invalid.message());
         } else if (message instanceof ClientMessage.Join join) {
             if (member != null) {
@@ -143,6 +180,7 @@ public class DocumentEndpoint {
     }
 
     private void refuse(ErrorCode code, String text) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "event=refused doc=" + docId + " code=" + code.wire() + " message=\"" + text + "\"");
         connection.send(new ServerMessage.Error(code, text));
         if (code.closes()) {
             connection.close(code.closeCode(), code.wire());
@@ -155,6 +193,10 @@ public class DocumentEndpoint {
             joinTimeout.cancel(false);
             connection.closed();
             collaboration.connectionClosed();
+            int code = reason.getCloseCode().getCode();
+            metrics.connectionClosed(code);
+            LOG.log(System.Logger.Level.DEBUG, () -> "event=connection-closed doc=" + docId + " code=" + code
+                    + " reason=\"" + reason.getReasonPhrase() + "\"");
         }
         if (document != null) {
             if (member != null) {
@@ -167,6 +209,6 @@ public class DocumentEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        LOG.log(System.Logger.Level.DEBUG, "WebSocket error on " + docId, failure);
+        LOG.log(System.Logger.Level.DEBUG, () -> "event=connection-error doc=" + docId, failure);
     }
 }

@@ -1,6 +1,7 @@
 package app.concord.documents.boundary;
 
 import app.concord.documents.control.Collaboration;
+import app.concord.operations.control.Operations;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.server.ServerEndpointConfig;
 
@@ -19,13 +20,18 @@ public class DocumentEndpointConfigurator extends ServerEndpointConfig.Configura
         Collaboration collaboration = CDI.current().select(Collaboration.class).get();
         String host = handshake == null ? null : handshake.host();
         if (!collaboration.origins().allows(origin, host)) {
-            LOG.log(System.Logger.Level.INFO, "refused a WebSocket from origin " + origin + " (host " + host + ")");
+            refused("origin", () -> "event=handshake-refused reason=origin origin=" + origin + " host=" + host);
             return false;
         }
         if (handshake != null && !collaboration.addresses().tryConnect(handshake.remoteAddress(), System.nanoTime())) {
-            LOG.log(System.Logger.Level.INFO, "refused a WebSocket from " + handshake.remoteAddress() + ": too many connections");
+            refused("address-rate", () -> "event=handshake-refused reason=address-rate address=" + handshake.remoteAddress());
             return false;
         }
         return true;
+    }
+
+    private static void refused(String reason, java.util.function.Supplier<String> line) {
+        CDI.current().select(Operations.class).get().metrics().handshakeRefused(reason);
+        LOG.log(System.Logger.Level.DEBUG, line);
     }
 }

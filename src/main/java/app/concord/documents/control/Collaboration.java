@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import app.concord.collab.Limits;
 import app.concord.collab.OriginPolicy;
+import app.concord.operations.control.Operations;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +48,9 @@ public class Collaboration {
     @Resource
     ManagedThreadFactory threads;
 
+    @Inject
+    Operations operations;
+
     private final AtomicInteger connections = new AtomicInteger();
     private LiveDocuments documents;
     private OriginPolicy origins;
@@ -55,6 +59,8 @@ public class Collaboration {
     private ExecutorService commits;
     private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
+    /** Set when the application begins to stop: readiness then turns DOWN. */
+    private volatile boolean draining;
 
     @PostConstruct
     void start() {
@@ -69,7 +75,8 @@ public class Collaboration {
         timers = new ScheduledThreadPoolExecutor(1, threads);
         timers.setRemoveOnCancelPolicy(true);
         sendingLoader = lookupCachingLoader();
-        documents = new LiveDocuments(chosenStore(), commits, limits);
+        documents = new LiveDocuments(chosenStore(), commits, limits, operations.metrics());
+        operations.metrics().watch(documents, connections::get);
         origins = OriginPolicy.fromEnvironment();
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
@@ -120,6 +127,7 @@ public class Collaboration {
 
     @PreDestroy
     void stop() {
+        draining = true;
         if (eviction != null) {
             eviction.cancel(false);
         }
@@ -153,6 +161,11 @@ public class Collaboration {
     /** WebSocket connections open now, joined or not. */
     public int connections() {
         return connections.get();
+    }
+
+    /** True once the application has begun to stop. */
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Which pages may open WebSockets here. */
