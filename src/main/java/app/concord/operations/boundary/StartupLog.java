@@ -12,8 +12,8 @@ import jakarta.servlet.annotation.WebListener;
 
 /**
  * Starts the collaboration core with the application, rather than at the first request, and
- * says at INFO what is running: one {@code event=started} line (server, database, durability,
- * limits, operations pages, version), then where to open it. The address is
+ * says at INFO what is running: one {@code event=started} line (version, server, Java, database,
+ * durability, limits, operations pages), then where to open it. The address is
  * {@code concord.publicUrl} (the run profiles set it): a web application cannot tell
  * portably which port its server listens on before a request arrives.
  */
@@ -41,7 +41,7 @@ public class StartupLog implements ServletContextListener {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "event=started version=" + version + " server=\"" + server
-                + "\" database=\"" + store.description() + "\" durable=" + store.isDurable()
+                + "\" java=" + Runtime.version() + " database=\"" + store.description() + "\" durable=" + store.isDurable()
                 + " limits=\"" + limits(collaboration.documents().limits()) + "\" ops=" + ops(operations.access()));
         String url = Limits.setting("publicUrl");
         LOG.log(System.Logger.Level.INFO, url == null || url.isBlank()
