@@ -1,4 +1,4 @@
-// The status page (/ops/status): polls /ops/status.json and shows the live figures and two
+// The status page (/ops/status): polls /ops/status.json and shows the live figures and
 // charts of the samples the server kept (README "Operations").
 import uPlot from "/webjars/uplot/1.6.30/dist/uPlot.esm.js";
 
@@ -27,6 +27,10 @@ const CHARTS = {
     ["ackP50Ms", "ack p50", "#1f4e8c"],
     ["ackP99Ms", "ack p99", "#a40e26"],
     ["commitP99Ms", "commit p99", "#57606a"],
+  ],
+  queues: [
+    ["revisionsWaitingForCommit", "revisions waiting for commit", "#8a5a00"],
+    ["framesQueued", "frames queued", "#1f4e8c"],
   ],
 };
 
@@ -94,8 +98,9 @@ async function refresh() {
     next = status.interval;
     showAbout(status.about);
     showFigures(status.now);
-    showChart("activity", status.samples);
-    showChart("latency", status.samples);
+    for (const id of Object.keys(CHARTS)) {
+      showChart(id, status.samples);
+    }
     document.getElementById("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
     failure.hidden = true;
   } catch (e) {

@@ -170,6 +170,7 @@ public class OperationsIT {
             assertThat(page.locator("#about")).containsText("Concord");
             assertThat(page.locator("#activity canvas")).hasCount(1);
             assertThat(page.locator("#latency canvas")).hasCount(1);
+            assertThat(page.locator("#queues canvas")).hasCount(1);
             String firstUpdate = page.locator("#updated").textContent();
             assertThat(page.locator("#updated")).not().hasText(firstUpdate,
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(15_000));

@@ -200,8 +200,4 @@ public class ConcordMetrics implements CommitObserver {
     long framesQueuedNow() {
         return framesQueued.sum();
     }
-
-    long databaseErrors() {
-        return databaseErrors.getLongValue();
-    }
 }

@@ -17,7 +17,7 @@ public final class StatusHistory {
      * before, a quantile being NaN when nothing was observed in it.
      */
     public record Sample(long epochMillis, int connections, int documents, double opsPerSecond, double ackP50Seconds,
-            double ackP99Seconds, double commitP99Seconds, int revisionsWaiting, long framesQueued, long databaseErrors) {
+            double ackP99Seconds, double commitP99Seconds, int revisionsWaiting, long framesQueued) {
     }
 
     private final int capacity;
@@ -45,7 +45,7 @@ public final class StatusHistory {
                 first ? Double.NaN : quantile(bounds(ackBuckets), minus(ack, lastAck), 0.5),
                 first ? Double.NaN : quantile(bounds(ackBuckets), minus(ack, lastAck), 0.99),
                 first ? Double.NaN : quantile(bounds(commitBuckets), minus(commit, lastCommit), 0.99),
-                metrics.revisionsWaiting(), metrics.framesQueuedNow(), metrics.databaseErrors());
+                metrics.revisionsWaiting(), metrics.framesQueuedNow());
         lastMillis = nowMillis;
         lastApplied = applied;
         lastAck = ack;
