@@ -35,29 +35,10 @@ public final class GroupCommitter {
     static final long FIRST_RETRY_MILLIS = 50;
     static final long LONGEST_RETRY_MILLIS = 2_000;
 
-    /** What the committer tells the rest of the server: for metrics, logs and people. */
-    public interface Observer {
-        /** A batch of {@code revisions} was stored in {@code nanos}. */
-        default void committed(int revisions, long nanos) {
-        }
-
-        /** The store cannot be reached; commits wait and are tried again. */
-        default void unavailable(String reason) {
-        }
-
-        /** The store answers again after {@link #unavailable}. */
-        default void available() {
-        }
-
-        /** Revisions of one document were refused for good and that document failed. */
-        default void refused(Throwable cause) {
-        }
-    }
-
     private final DocumentStore store;
     private final Executor executor;
     private final int maxBatch;
-    private final Observer observer;
+    private final CommitObserver observer;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -65,10 +46,10 @@ public final class GroupCommitter {
     private volatile boolean stopping;
 
     public GroupCommitter(DocumentStore store, Executor executor, int maxBatch) {
-        this(store, executor, maxBatch, new Observer() { });
+        this(store, executor, maxBatch, CommitObserver.NONE);
     }
 
-    public GroupCommitter(DocumentStore store, Executor executor, int maxBatch, Observer observer) {
+    public GroupCommitter(DocumentStore store, Executor executor, int maxBatch, CommitObserver observer) {
         this.store = store;
         this.executor = executor;
         this.maxBatch = maxBatch;
@@ -107,7 +88,8 @@ public final class GroupCommitter {
                 executor.execute(this::drain);
             } catch (RuntimeException e) {
                 draining.set(false);
-                LOG.log(System.Logger.Level.ERROR, "cannot schedule a commit", e);
+                LOG.log(System.Logger.Level.ERROR, "event=commit-failed id=" + Incidents.idOf(e) + " cannot schedule a commit", e);
+                observer.failed(e);
                 failAll(e);
             }
         }
@@ -154,6 +136,7 @@ public final class GroupCommitter {
                 write(remaining);
                 break;
             } catch (StoreUnavailableException e) {
+                observer.failed(e);
                 enterOutage(e);
                 if (stopping || !pause(pause)) {
                     fail(remaining, e);
@@ -162,8 +145,9 @@ public final class GroupCommitter {
                 pause = Math.min(pause * 2, LONGEST_RETRY_MILLIS);
                 retry = true;
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "a commit of " + remaining.size()
-                        + " revisions was refused; committing each document on its own", e);
+                observer.failed(e);
+                LOG.log(System.Logger.Level.WARNING, "event=commit-failed id=" + Incidents.idOf(e) + " revisions="
+                        + remaining.size() + ": refused; committing each document on its own", e);
                 remaining = eachDocumentOnItsOwn(remaining);
                 retry = true;
             }
@@ -207,8 +191,9 @@ public final class GroupCommitter {
             } catch (StoreUnavailableException e) {
                 unwritten.addAll(document);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "event=commit-refused doc=" + document.get(0).commit.docId()
-                        + ": revisions " + document.get(0).commit.revision().rev() + ".."
+                observer.failed(e);
+                LOG.log(System.Logger.Level.ERROR, "event=commit-refused id=" + Incidents.idOf(e) + ": revisions "
+                        + document.get(0).commit.revision().rev() + ".."
                         + document.get(document.size() - 1).commit.revision().rev() + " cannot be stored", e);
                 observer.refused(e);
                 fail(document, e);

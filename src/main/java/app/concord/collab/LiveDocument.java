@@ -64,6 +64,8 @@ public final class LiveDocument {
     private long idleSinceNanos = System.nanoTime();
     private boolean closed;
     private volatile boolean broken;
+    /** Why the document broke: a later refusal reports it under the same incident id. */
+    private volatile Throwable failure;
 
     LiveDocument(String id, DocumentStore store, GroupCommitter committer, Limits limits) {
         this.id = id;
@@ -374,11 +376,13 @@ public final class LiveDocument {
     private void failed(Throwable cause) {
         lock.lock();
         try {
+            failure = cause;
             broken = true;
             closed = true;
             deferred.clear();
             for (Member m : members.values()) {
-                m.connection.send(new ServerMessage.Error(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume"));
+                m.connection.send(new ServerMessage.Error(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume",
+                        Incidents.idOf(cause)));
                 m.connection.close(ErrorCode.SERVER_ERROR.closeCode(), "server-error");
             }
             members.clear();
@@ -432,7 +436,7 @@ public final class LiveDocument {
 
     private void ensureUsable() {
         if (broken) {
-            throw new ProtocolException(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume");
+            throw new ProtocolException(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume", failure);
         }
         if (authority == null) {
             load();

@@ -19,15 +19,14 @@ public final class LiveDocuments {
     private final Limits limits;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
-        this(store, commitExecutor, limits, new GroupCommitter.Observer() { });
+        this(store, commitExecutor, limits, CommitObserver.NONE);
     }
 
-    /** @param commitObserver hears how commits go: durations, outages of the store, refusals */
-    public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits,
-            GroupCommitter.Observer commitObserver) {
+    /** With {@code observer} hearing of every commit, of the store's outages and of refusals. */
+    public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits, CommitObserver observer) {
         this.store = store;
         this.limits = limits;
-        this.committer = new GroupCommitter(store, commitExecutor, 2_000, commitObserver);
+        this.committer = new GroupCommitter(store, commitExecutor, 2_000, observer);
     }
 
     public Limits limits() {
@@ -114,5 +113,10 @@ public final class LiveDocuments {
     /** How many documents are in memory now. */
     public int openCount() {
         return open.size();
+    }
+
+    /** Revisions applied in memory and queued for the store, not yet in a transaction. */
+    public int revisionsWaitingForCommit() {
+        return committer.waiting();
     }
 }

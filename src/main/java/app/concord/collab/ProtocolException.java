@@ -12,6 +12,12 @@ public class ProtocolException extends RuntimeException {
         this.code = code;
     }
 
+    /** A refusal caused by an earlier {@code failure} of the server, which the refusal reports. */
+    public ProtocolException(ErrorCode code, String message, Throwable failure) {
+        super(message, failure, false, false);
+        this.code = code;
+    }
+
     public ErrorCode code() {
         return code;
     }

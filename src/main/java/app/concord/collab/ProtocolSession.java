@@ -23,6 +23,7 @@ public final class ProtocolSession {
     private final LiveDocuments documents;
     private final String docId;
     private final Connection connection;
+    private final SessionEvents events;
     private final RateLimiter opRate;
     private final Future<?> joinTimeout;
     private LiveDocument document;
@@ -37,6 +38,13 @@ public final class ProtocolSession {
      * @param docId the id from the connection's address, already checked against {@code JsonCodec.ID}
      */
     public ProtocolSession(LiveDocuments documents, String docId, Connection connection, ScheduledExecutorService timers) {
+        this(documents, docId, connection, timers, SessionEvents.NONE);
+    }
+
+    /** As above, with {@code events} hearing of operations and server errors. */
+    public ProtocolSession(LiveDocuments documents, String docId, Connection connection, ScheduledExecutorService timers,
+            SessionEvents events) {
+        this.events = events;
         this.documents = documents;
         this.docId = docId;
         this.connection = connection;
@@ -51,22 +59,45 @@ public final class ProtocolSession {
 
     /** Handles one message; a refusal is answered on the connection, never thrown. */
     public synchronized void receive(ClientMessage message) {
+        if (message instanceof ClientMessage.Op op) {
+            events.operationReceived(op.seq(), System.nanoTime());
+        }
         try {
             dispatch(message);
         } catch (ProtocolException e) {
-            refuse(e.code(), e.getMessage());
+            if (message instanceof ClientMessage.Op op) {
+                events.operationRefused(op.seq(), e.code());
+            }
+            if (e.code() == ErrorCode.SERVER_ERROR) {
+                serverError(e.getCause() != null ? e.getCause() : e, e.getMessage());
+            } else {
+                refuse(e.code(), e.getMessage());
+            }
         } catch (StoreUnavailableException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-refused reason=store-unavailable: " + e.getMessage());
             refuse(ErrorCode.SERVER_ERROR, "the document cannot be opened now: the database is unavailable;"
                     + " reconnect shortly (unsaved edits are kept)");
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "failed to handle a message for " + docId, e);
-            refuse(ErrorCode.SERVER_ERROR, "the server failed to handle this message");
+            serverError(e, "the server failed to handle this message");
         }
+    }
+
+    /**
+     * Answers {@code server-error} with the incident id of {@code failure}, which the log
+     * prints with its stack trace (at ERROR, without the document id: ids are capabilities).
+     */
+    private void serverError(Throwable failure, String text) {
+        String id = Incidents.idOf(failure);
+        events.serverError(id);
+        LOG.log(System.Logger.Level.ERROR, "event=server-error id=" + id, failure);
+        LOG.log(System.Logger.Level.DEBUG, () -> "event=server-error id=" + id + " doc=" + docId);
+        connection.send(new ServerMessage.Error(ErrorCode.SERVER_ERROR, text, id));
+        connection.close(ErrorCode.SERVER_ERROR.closeCode(), ErrorCode.SERVER_ERROR.wire());
     }
 
     /** Answers {@code code} with {@code error}, and closes the connection when the code says so. */
     public void refuse(ErrorCode code, String text) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "event=refused doc=" + docId + " code=" + code.wire() + " message=\"" + text + "\"");
         connection.send(new ServerMessage.Error(code, text));
         if (code.closes()) {
             connection.close(code.closeCode(), code.wire());
@@ -75,6 +106,9 @@ public final class ProtocolSession {
 
     private void dispatch(ClientMessage message) {
         if (message instanceof ClientMessage.Invalid invalid) {
+            if (invalid.code() == ErrorCode.BAD_OP) {
+                events.operationRefused(-1, ErrorCode.BAD_OP);
+            }
             refuse(invalid.code(), invalid.message());
         } else if (message instanceof ClientMessage.Join join) {
             if (member != null) {

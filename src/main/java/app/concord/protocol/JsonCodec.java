@@ -273,6 +273,10 @@ public final class JsonCodec {
             quote(m.code().wire(), out);
             out.append(",\"message\":");
             quote(m.message(), out);
+            if (m.id() != null) {
+                out.append(",\"id\":");
+                quote(m.id(), out);
+            }
         } else {
             throw new IllegalArgumentException("no encoding for " + message);
         }

@@ -33,7 +33,14 @@ public sealed interface ServerMessage {
     record Pong() implements ServerMessage {
     }
 
-    record Error(ErrorCode code, String message) implements ServerMessage {
+    /**
+     * A refusal; {@code id}, for a {@code server-error} only (else null), names the failure in
+     * the server's log (a protocol extension, PROTOCOL.md "Errors").
+     */
+    record Error(ErrorCode code, String message, String id) implements ServerMessage {
+        public Error(ErrorCode code, String message) {
+            this(code, message, null);
+        }
     }
 
     /**

@@ -79,7 +79,7 @@ class GroupCommitterTest {
     }
 
     /** What the committer told its observer, in order. */
-    static final class Told implements GroupCommitter.Observer {
+    static final class Told implements CommitObserver {
         final List<String> events = new ArrayList<>();
 
         @Override

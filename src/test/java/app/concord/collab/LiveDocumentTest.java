@@ -223,23 +223,58 @@ class LiveDocumentTest {
                 return false;
             }
         };
-        LiveDocuments live = new LiveDocuments(broken, commits, Limits.DEFAULTS);
+        List<Throwable> failures = new ArrayList<>();
+        LiveDocuments live = new LiveDocuments(broken, commits, Limits.DEFAULTS, new CommitObserver() {
+            @Override
+            public void failed(Throwable failure) {
+                failures.add(failure);
+            }
+        });
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
         LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "lost"));
         doc.submit(m, op(1, 2, 4, "!"));
+        assertEquals(2, live.revisionsWaitingForCommit());
         commits.runAll();
         assertEquals(2, batches.size(), "both revisions waited for one commit, then the document was tried alone");
         assertEquals(2, batches.get(0).size());
         assertEquals(batches.get(0), batches.get(1));
-        assertTrue(c.frames.stream().anyMatch(f -> f.contains("\"code\":\"server-error\"")));
+        assertEquals(2, failures.size(), "the observer heard of both failed transactions");
+        Throwable last = failures.get(1);
+        String incident = Incidents.idOf(last);
+        assertTrue(c.frames.stream().anyMatch(f -> f.contains("\"code\":\"server-error\"") && f.contains("\"id\":\"" + incident + "\"")),
+                () -> "the server-error names the logged failure " + incident + ": " + c.frames);
         assertEquals(1011, c.closeCode);
         assertFalse(c.frames.stream().anyMatch(f -> f.contains("\"type\":\"ack\"")));
-        assertEquals(ErrorCode.SERVER_ERROR, assertThrows(ProtocolException.class, () -> doc.submit(m, op(2, 3, 5, "?"))).code());
+        ProtocolException later = assertThrows(ProtocolException.class, () -> doc.submit(m, op(2, 3, 5, "?")));
+        assertEquals(ErrorCode.SERVER_ERROR, later.code());
+        assertEquals(last, later.getCause(), "a later refusal reports the same failure");
         live.release(doc);
         LiveDocument reopened = live.acquire("d");
         assertEquals(new LiveDocument.Snapshot(0, ""), reopened.snapshot().join());
+    }
+
+    @Test
+    void theObserverHearsEachCommitWithItsSize() {
+        List<Integer> sizes = new ArrayList<>();
+        LiveDocuments observed = new LiveDocuments(store, commits, Limits.DEFAULTS, new CommitObserver() {
+            @Override
+            public void committed(int revisions, long nanos) {
+                assertTrue(nanos >= 0);
+                sizes.add(revisions);
+            }
+        });
+        LiveDocument doc = observed.acquire("observed");
+        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        doc.submit(m, op(0, 1, "a"));
+        doc.submit(m, op(1, 2, 1, "b"));
+        commits.runAll();
+        doc.submit(m, op(2, 3, 2, "c"));
+        assertEquals(1, observed.revisionsWaitingForCommit());
+        commits.runAll();
+        assertEquals(List.of(2, 1), sizes);
+        assertEquals(0, observed.revisionsWaitingForCommit());
     }
 
     @Test

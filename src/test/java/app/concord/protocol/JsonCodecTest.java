@@ -99,6 +99,8 @@ class JsonCodecTest {
         assertEquals("{\"type\":\"pong\"}", JsonCodec.encode(new ServerMessage.Pong()));
         assertEquals("{\"type\":\"error\",\"code\":\"bad-op\",\"message\":\"no\"}",
                 JsonCodec.encode(new ServerMessage.Error(ErrorCode.BAD_OP, "no")));
+        assertEquals("{\"type\":\"error\",\"code\":\"server-error\",\"message\":\"failed\",\"id\":\"k3x9\"}",
+                JsonCodec.encode(new ServerMessage.Error(ErrorCode.SERVER_ERROR, "failed", "k3x9")));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package app.concord.documents.boundary;
 
 import app.concord.documents.control.Collaboration;
+import app.concord.operations.control.Operations;
+import jakarta.enterprise.inject.spi.CDI;
+import java.util.function.Supplier;
 
 /**
  * Who may open a connection to a document, on either transport (a WebSocket handshake or an
@@ -22,14 +25,22 @@ final class Admission {
      */
     static boolean admits(Collaboration collaboration, String origin, String host, String remoteAddress, String transport) {
         if (!collaboration.origins().allows(origin, host)) {
-            LOG.log(System.Logger.Level.INFO, "refused a " + transport + " from origin " + origin + " (host " + host + ")");
+            refused("origin", () -> "event=handshake-refused reason=origin transport=" + transport + " origin=" + origin
+                    + " host=" + host);
             return false;
         }
         if (!collaboration.addresses().tryConnect(remoteAddress, System.nanoTime())) {
-            LOG.log(System.Logger.Level.INFO, "refused a " + transport + " from " + remoteAddress + ": too many connections");
+            refused("address-rate", () -> "event=handshake-refused reason=address-rate transport=" + transport
+                    + " address=" + remoteAddress);
             return false;
         }
         return true;
+    }
+
+    /** Counts a refused handshake by reason; the line (with the address or origin) only at DEBUG. */
+    private static void refused(String reason, Supplier<String> line) {
+        CDI.current().select(Operations.class).get().metrics().handshakeRefused(reason);
+        LOG.log(System.Logger.Level.DEBUG, line);
     }
 
     /**
@@ -42,7 +53,8 @@ final class Admission {
     static boolean admitsPost(Collaboration collaboration, String origin, String fetchSite, String host) {
         boolean foreign = fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none");
         if ((foreign && (origin == null || origin.isBlank())) || !collaboration.origins().allows(origin, host)) {
-            LOG.log(System.Logger.Level.INFO, "refused a POST from origin " + origin + " (" + fetchSite + ", host " + host + ")");
+            refused("origin", () -> "event=post-refused reason=origin origin=" + origin + " fetch-site=" + fetchSite
+                    + " host=" + host);
             return false;
         }
         return true;

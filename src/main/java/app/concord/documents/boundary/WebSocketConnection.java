@@ -1,6 +1,7 @@
 package app.concord.documents.boundary;
 
 import app.concord.collab.Connection;
+import app.concord.operations.control.ConcordMetrics;
 import app.concord.protocol.ServerMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
@@ -35,6 +36,8 @@ final class WebSocketConnection implements Connection {
     private final Executor closer;
     private final ScheduledExecutorService timer;
     private final ClassLoader sendingLoader;
+    private final ConcordMetrics metrics;
+    private final AckTimer acks = new AckTimer();
     private final ArrayDeque<ServerMessage> queue = new ArrayDeque<>();
     private boolean sending;
     private boolean inSend;
@@ -48,14 +51,21 @@ final class WebSocketConnection implements Connection {
      *                      close to {@code closer})
      * @param sendingLoader the context class loader for handing messages to the container
      *                      (see {@code ContextProviderLookupCache})
+     * @param metrics       hears of frames queued and of acks
      */
     WebSocketConnection(Session session, int maxQueued, Executor closer, ScheduledExecutorService timer,
-            ClassLoader sendingLoader) {
+            ClassLoader sendingLoader, ConcordMetrics metrics) {
         this.session = session;
         this.maxQueued = maxQueued;
         this.closer = closer;
         this.timer = timer;
         this.sendingLoader = sendingLoader;
+        this.metrics = metrics;
+    }
+
+    /** The client's operations, timed from arrival to ack. */
+    AckTimer acks() {
+        return acks;
     }
 
     @Override
@@ -63,12 +73,19 @@ final class WebSocketConnection implements Connection {
         if (closed || closeWhenFlushed != null) {
             return;
         }
+        if (message instanceof ServerMessage.Ack ack) {
+            long nanos = acks.acknowledged(ack.seq(), System.nanoTime());
+            if (nanos >= 0) {
+                metrics.acknowledged(nanos);
+            }
+        }
         if (queue.size() >= maxQueued) {
-            queue.clear();
+            discardQueue();
             closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow: resume from your last revision"));
             return;
         }
         queue.addLast(message);
+        metrics.framesQueued(1);
         pump();
     }
 
@@ -86,6 +103,11 @@ final class WebSocketConnection implements Connection {
     /** The container reported the session closed. */
     synchronized void closed() {
         closed = true;
+        discardQueue();
+    }
+
+    private void discardQueue() {
+        metrics.framesQueued(-queue.size());
         queue.clear();
     }
 
@@ -103,6 +125,7 @@ final class WebSocketConnection implements Connection {
                 }
                 return;
             }
+            metrics.framesQueued(-1);
             sending = true;
             inSend = true;
             completedInline = false;
@@ -128,7 +151,7 @@ final class WebSocketConnection implements Connection {
     private synchronized void sent(SendResult result) {
         if (!result.isOK()) {
             LOG.log(System.Logger.Level.DEBUG, "send failed", result.getException());
-            queue.clear();
+            discardQueue();
             closeAfterFailedSend();
             return;
         }

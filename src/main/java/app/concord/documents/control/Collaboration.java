@@ -13,8 +13,8 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import app.concord.operations.control.Operations;
 import java.io.IOException;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -52,6 +52,9 @@ public class Collaboration {
     @Resource
     ManagedThreadFactory threads;
 
+    @Inject
+    Operations operations;
+
     private final AtomicInteger connections = new AtomicInteger();
     private LiveDocuments documents;
     private OriginPolicy origins;
@@ -61,6 +64,8 @@ public class Collaboration {
     private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
     private DocumentStore store;
+    /** Set when the application begins to stop: readiness then turns DOWN. */
+    private volatile boolean draining;
 
     @PostConstruct
     void start() {
@@ -76,7 +81,8 @@ public class Collaboration {
         timers.setRemoveOnCancelPolicy(true);
         sendingLoader = lookupCachingLoader();
         store = chosenStore();
-        documents = new LiveDocuments(store, commits, limits);
+        documents = new LiveDocuments(store, commits, limits, operations.metrics());
+        operations.metrics().watch(documents, connections::get);
         origins = OriginPolicy.fromEnvironment();
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
@@ -106,15 +112,6 @@ public class Collaboration {
             return new InMemoryDocumentStore();
         }
         throw new IllegalArgumentException("setting concord.store must be \"database\" or \"memory\", not \"" + choice + "\"");
-    }
-
-    /**
-     * Made when the application starts rather than on the first request: the log then says
-     * at once where documents are kept, and the first person to open a document does not wait
-     * for the database to be opened.
-     */
-    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        documents();
     }
 
     /**
@@ -178,6 +175,7 @@ public class Collaboration {
 
     @PreDestroy
     void stop() {
+        draining = true;
         if (eviction != null) {
             eviction.cancel(false);
         }
@@ -238,6 +236,11 @@ public class Collaboration {
     /** WebSocket connections open now, joined or not. */
     public int connections() {
         return connections.get();
+    }
+
+    /** True once the application has begun to stop. */
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Which pages may open WebSockets here. */
