@@ -48,8 +48,17 @@ export class Connection {
     this.lastHeard = 0;
     window.addEventListener("online", () => this.#retryNow());
     window.addEventListener("offline", () => {
-      // The browser knows the network is gone: the link is dead even if it has not noticed.
-      this.link?.close(4002, "offline");
+      // The browser knows the network is gone: the link is dead even if it has not noticed, and
+      // its close may wait for a closing handshake that the network can no longer carry. Dropped
+      // at once, it is no failure of the server's (the "online" event reconnects).
+      const link = this.link;
+      if (link) {
+        clearInterval(this.pinger);
+        clearTimeout(this.welcomeTimer);
+        this.link = null;
+        this.open = false;
+        link.close(4002, "offline");
+      }
       this.#report();
     });
   }
