@@ -32,6 +32,7 @@ final class WildFlyProcess extends ServerProcess {
         Path home = Path.of(System.getProperty("concord.it.wildflyHome", "target/wildfly")).toAbsolutePath();
         Path base = setup == Setup.CONFIGURED ? Files.createTempDirectory(work, "standalone-") : kept.resolve("standalone");
         if (!Files.exists(base.resolve("configuration"))) {
+            Files.createDirectories(base);
             copyTree(home.resolve("standalone").resolve("configuration"), base.resolve("configuration"));
             Files.createDirectories(base.resolve("deployments"));
         }

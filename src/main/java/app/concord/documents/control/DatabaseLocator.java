@@ -11,7 +11,8 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -34,6 +35,8 @@ import javax.sql.DataSource;
 final class DatabaseLocator {
 
     private static final System.Logger LOG = System.getLogger(DatabaseLocator.class.getName());
+
+    private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
     /** JNDI name of the Jakarta EE default datasource. */
     static final String DEFAULT_DATASOURCE = "java:comp/DefaultDataSource";
@@ -72,18 +75,37 @@ final class DatabaseLocator {
     /**
      * The folder of Concord's own database: {@code concord.data}, resolved against the working
      * directory when relative; by default WildFly's data folder plus {@code concord}, else
-     * {@code data} in the working directory.
+     * {@code data} in the working directory. References to system properties in it are
+     * expanded, as the servers do in their own configuration
+     * ({@code ${com.sun.aas.instanceRoot}/concord}, {@code ${jboss.server.data.dir}/concord}).
+     *
+     * @throws IllegalArgumentException naming a referenced property that is not set
      */
     static Path dataFolder(Function<String, String> settings) {
         String configured = settings.apply("data");
         if (configured != null && !configured.isBlank()) {
-            return Path.of(configured.trim()).toAbsolutePath().normalize();
+            return Path.of(expandProperties(configured.trim())).toAbsolutePath().normalize();
         }
         String wildfly = System.getProperty("jboss.server.data.dir");
         if (wildfly != null) {
             return Path.of(wildfly, "concord").toAbsolutePath().normalize();
         }
         return Path.of("data").toAbsolutePath().normalize();
+    }
+
+    /** {@code text} with each {@code ${name}} replaced by the system property {@code name}. */
+    static String expandProperties(String text) {
+        Matcher reference = PROPERTY.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (reference.find()) {
+            String value = System.getProperty(reference.group(1));
+            if (value == null) {
+                throw new IllegalArgumentException("setting concord.data refers to the system property "
+                        + reference.group(1) + ", which is not set: \"" + text + "\"");
+            }
+            reference.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        return reference.appendTail(out).toString();
     }
 
     private Database container(String name, DataSource dataSource, boolean chosen) throws SQLException {
