@@ -58,7 +58,6 @@ public class FaultsIT {
     private static final Duration HANDSHAKE = Duration.ofSeconds(10);
     /** Lost connections one test tolerates (seen: about one in a few thousand, under churn). */
     private static final int MAX_LOST_HANDSHAKES = 5;
-    private static final String PING = JsonCodec.encode(new ClientMessage.Ping());
     /** Characters of each op in the stalled-peer test. */
     private static final int OP_CHARS = 16_000;
 
@@ -263,7 +262,7 @@ public class FaultsIT {
         ClientMessage decoded = m.text() == null ? null : JsonCodec.decode(m.text());
         int pongs = decoded instanceof ClientMessage.Ping && !m.beforeJoin() ? 2 : 1;
         try {
-            c.sendText(PING);
+            c.sendText(ServerUnderTest.PING);
         } catch (IOException closedMeanwhile) {
             // the server closed after its error; the answer is on its way
         }

@@ -101,7 +101,7 @@ public class PortabilityIT {
         try (RawWebSocket client = server().raw("portability", TIMEOUT)) {
             client.sendText(ServerUnderTest.joinFrame("p1"));
             assertEquals("portability", client.await("welcome", TIMEOUT).getString("doc"));
-            client.sendText("{\"type\":\"ping\"}");
+            client.sendText(ServerUnderTest.PING);
             client.await("pong", TIMEOUT);
             client.sendText(ServerUnderTest.opFrame(0, 1, TextOperation.splice(0, 0, 0, "x")));
             assertEquals(1, client.await("ack", TIMEOUT).getInt("rev"));

@@ -93,7 +93,7 @@ public class SecurityIT {
                 viewer.sendText(ServerUnderTest.opFrame(1, 1, TextOperation.splice(11, 0, 0, "vandal ")));
                 JsonObject error = viewer.await("error", TIMEOUT);
                 assertEquals("read-only", error.getString("code"));
-                viewer.sendText("{\"type\":\"ping\"}");
+                viewer.sendText(ServerUnderTest.PING);
                 viewer.await("pong", TIMEOUT); // still open
 
                 writer.append("!").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -59,10 +59,6 @@ final class ServerUnderTest {
         this.root = root;
     }
 
-    URI root() {
-        return root;
-    }
-
     /** {@code path} on this server: it starts with a slash, may end in a query, and is encoded here. */
     URI http(String path) {
         int query = path.indexOf('?');
@@ -153,6 +149,8 @@ final class ServerUnderTest {
             throw e;
         }
     }
+
+    static final String PING = JsonCodec.encode(new ClientMessage.Ping());
 
     /** A join as {@code client}, named after it, for a fresh replica. */
     static String joinFrame(String client) {
