@@ -3,9 +3,6 @@ package app.concord.load;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 
 /**
@@ -14,14 +11,12 @@ import org.glassfish.tyrus.client.ClientManager;
  * per 1,000 connections after {@code settleSeconds}, the growth of the server's live heap
  * (after a full collection, see {@link ServerStats#liveHeapBytes}) and of its RSS. RSS alone
  * misleads both ways: a heap grown by earlier runs takes new objects without growing, and a
- * collector may commit more than it needs. Each connection pings every 20 s, as an idle
- * browser tab does (WildFly, as configured by default, dropped ping-less connections after one
- * to two minutes).
+ * collector may commit more than it needs. Each connection pings when it has been silent for
+ * 20 s, as an idle browser tab does (WildFly, as configured by default, dropped ping-less
+ * connections after one to two minutes): the client library does that by itself.
  * The server's connection rate limit per address must allow N connections from 127.0.0.1.
  */
 final class Idle {
-
-    private static final long PING_SECONDS = 20;
 
     private Idle() {
     }
@@ -34,23 +29,11 @@ final class Idle {
         long heapBefore = server.liveHeapBytes();
         List<LoadClient> clients = new ArrayList<>(connections);
         long start = System.nanoTime();
-        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pinger");
-            t.setDaemon(true);
-            return t;
-        });
-        pinger.scheduleAtFixedRate(() -> {
-            synchronized (clients) {
-                clients.forEach(LoadClient::ping);
-            }
-        }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         try {
             for (int i = 0; i < connections; i++) {
                 LoadClient c = new LoadClient(metrics, "i" + runId + "_" + i);
-                c.open(container, URI.create(url + "/ws/docs/idle-" + runId + "-" + (i / perDoc)), 10_000);
-                synchronized (clients) {
-                    clients.add(c);
-                }
+                c.open(container, URI.create(url + "/"), "idle-" + runId + "-" + (i / perDoc), 10_000);
+                clients.add(c);
             }
             double openSeconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep((long) (settleSeconds * 1000));
@@ -69,7 +52,6 @@ final class Idle {
                             ? (heapAfter - heapBefore) / 1048576.0 * 1000 / connections : Double.NaN)
                     .put("errors", metrics.errors.size());
         } finally {
-            pinger.shutdownNow();
             clients.forEach(LoadClient::close);
             metrics.firstErrors(5).forEach(e -> System.err.println("error: " + e));
         }

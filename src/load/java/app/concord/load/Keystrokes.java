@@ -35,12 +35,12 @@ final class Keystrokes {
         List<List<LoadClient>> docs = new ArrayList<>();
         List<LoadClient> writers = new ArrayList<>();
         for (int d = 0; d < s.docs(); d++) {
-            URI uri = URI.create(s.url() + "/ws/docs/load-" + runId + "-" + d);
+            String doc = "load-" + runId + "-" + d;
             List<LoadClient> members = new ArrayList<>();
             for (int i = 0; i < s.writers() + s.listeners(); i++) {
                 boolean writer = i < s.writers();
                 LoadClient c = new LoadClient(metrics, (writer ? "w" : "l") + runId + "_" + d + "_" + i);
-                c.open(container, uri, 10_000);
+                c.open(container, URI.create(s.url() + "/"), doc, 10_000);
                 members.add(c);
                 if (writer) {
                     writers.add(c);
@@ -61,9 +61,6 @@ final class Keystrokes {
             typing.add(typists.scheduleAtFixedRate(() -> w.type(random), random.nextLong(periodNanos), periodNanos,
                     TimeUnit.NANOSECONDS));
         }
-        // Every connection pings as the browser does: WildFly dropped silent listeners in long runs.
-        List<LoadClient> everyone = docs.stream().flatMap(List::stream).toList();
-        typing.add(typists.scheduleAtFixedRate(() -> everyone.forEach(LoadClient::ping), 20, 20, TimeUnit.SECONDS));
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         double cpuBefore = server.cpuMillis();
         double jitBefore = server.jitCpuMillis();

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the connections of one run measure. All clients live in this JVM, so the send time of
- * operation {@code (client, seq)} is stamped here on {@link System#nanoTime} and read by every
- * connection that receives it (delivery latency) and by its author's ack (ack latency).
+ * operation {@code (client, seq)}, a {@link System#nanoTime} the client library takes as it
+ * writes the operation, is kept here and read by every connection that receives it (delivery
+ * latency) and by its author's ack (ack latency). Receipts are stamped when the library's
+ * listener hears of them, as a program using the library would.
  * Samples count only while {@link #recording} is on (after the warm-up).
  */
 final class Metrics {
@@ -34,11 +36,11 @@ final class Metrics {
         }
     }
 
-    void sent(String client, long seq) {
+    void sent(String client, long seq, long sentNanos) {
         if (recording) {
             opsSent.increment();
         }
-        sendTimes.computeIfAbsent(client, c -> new AtomicLongArray(RING)).set((int) (seq & (RING - 1)), System.nanoTime());
+        sendTimes.computeIfAbsent(client, c -> new AtomicLongArray(RING)).set((int) (seq & (RING - 1)), sentNanos);
     }
 
     void delivered(String author, long seq) {

@@ -1,6 +1,5 @@
 package app.concord.load;
 
-import app.concord.ot.TextOperation;
 import app.concord.traces.Trace;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +12,7 @@ import org.glassfish.tyrus.client.ClientManager;
 
 /**
  * One writer replays a trace into a fresh document, each patch a local edit of its
- * {@link app.concord.client.ClientDocument} (so at full speed many patches are composed into
+ * {@link app.concord.client.RemoteDocument} (so at full speed many patches are composed into
  * one buffered operation, as a real client would), while L listeners follow. Paced mode keeps
  * the trace's own timing divided by {@code speed}, with idle gaps capped at {@code maxGapMillis}.
  * At the end every replica and the server's text (GET /api/docs/{id}/text) must equal
@@ -33,14 +32,14 @@ final class Replay {
         }
         Metrics metrics = new Metrics();
         String doc = "replay-" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-        URI uri = URI.create(url + "/ws/docs/" + doc);
+        URI concord = URI.create(url + "/");
         List<LoadClient> members = new ArrayList<>();
         LoadClient writer = new LoadClient(metrics, doc + "-w");
-        writer.open(container, uri, 10_000);
+        writer.open(container, concord, doc, 10_000);
         members.add(writer);
         for (int i = 0; i < listeners; i++) {
             LoadClient listener = new LoadClient(metrics, doc + "-l" + i);
-            listener.open(container, uri, 10_000);
+            listener.open(container, concord, doc, 10_000);
             members.add(listener);
         }
         double cpuBefore = server.cpuMillis();
@@ -59,7 +58,7 @@ final class Replay {
                 }
             }
             for (Trace.Patch p : txn.patches()) {
-                writer.edit(TextOperation.splice(writer.textLength(), p.pos(), p.deleteCount(), p.inserted()));
+                writer.replace(p.pos(), p.pos() + p.deleteCount(), p.inserted());
             }
             if (!metrics.errors.isEmpty()) {
                 break;

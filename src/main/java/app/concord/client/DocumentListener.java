@@ -28,6 +28,23 @@ public interface DocumentListener {
     default void cursorMoved(Peer peer) {
     }
 
+    /**
+     * This client's operation number {@code seq}, carrying the edits made since the one before
+     * it, was handed to the connection at {@code sentNanos}, a {@link System#nanoTime()} taken
+     * when it was written (this call comes later, on the listeners' thread). After a reconnect
+     * the same operation may be written again. With {@link #operationAcknowledged}, for
+     * timing the round trip of edits.
+     */
+    default void operationSent(long seq, long sentNanos) {
+    }
+
+    /**
+     * The server acknowledged this client's operation {@code seq}: it is stored as revision
+     * {@code revision}. Comes once per operation, before the futures of its edits complete.
+     */
+    default void operationAcknowledged(long seq, int revision) {
+    }
+
     /** The connection changed state; {@code cause} says why it dropped or closed, null otherwise. */
     default void stateChanged(ConnectionState state, Throwable cause) {
     }

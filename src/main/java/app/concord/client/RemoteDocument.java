@@ -497,8 +497,10 @@ public final class RemoteDocument implements AutoCloseable {
             }, wait, TimeUnit.NANOSECONDS);
             return;
         }
-        inFlightSince = System.nanoTime();
+        long sentNanos = System.nanoTime();
+        inFlightSince = sentNanos;
         write(l, JsonCodec.encode(new ClientMessage.Op(out.rev(), out.seq(), out.op())));
+        emit(listener -> listener.operationSent(out.seq(), sentNanos));
     }
 
     /** Operation {@code out} now carries the buffered edits. */
@@ -550,7 +552,12 @@ public final class RemoteDocument implements AutoCloseable {
             });
             settle();
         } else if (message instanceof ServerMessage.Ack m) {
-            replica.ack(m.rev(), m.seq()).ifPresent(out -> {
+            boolean inFlight = m.seq() == replica.inFlightSeq();
+            Optional<ClientDocument.Outgoing> next = replica.ack(m.rev(), m.seq());
+            if (inFlight) {
+                emit(listener -> listener.operationAcknowledged(m.seq(), m.rev()));
+            }
+            next.ifPresent(out -> {
                 track(out);
                 writeOp(l, out);
             });
@@ -632,7 +639,11 @@ public final class RemoteDocument implements AutoCloseable {
 
     /** Applies revision {@code r}; returns the buffered edits to send when it acknowledged this client's operation. */
     private Optional<ClientDocument.Outgoing> applyRevision(Revision r) {
+        boolean ownInFlight = r.client().equals(options.clientId()) && r.seq() == replica.inFlightSeq();
         ClientDocument.Remote remote = replica.applyRemote(r.rev(), r.client(), r.seq(), r.operation());
+        if (ownInFlight) {
+            emit(listener -> listener.operationAcknowledged(r.seq(), r.rev()));
+        }
         if (!remote.operation().isIdentity()) {
             movePresence(remote.operation(), r.client());
             RemoteChange change = new RemoteChange(r.rev(), r.client(), r.seq(), remote.operation());

@@ -12,8 +12,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -176,6 +178,53 @@ class RemoteDocumentTest {
             server.answerOpsWith = null;
             assertEquals(1, edit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             assertEquals("x", server.text());
+        }
+    }
+
+    /**
+     * The timing hooks of the load tool: each operation is reported sent (again after a drop
+     * that lost it) before it is reported acknowledged, and acknowledged exactly once, whether
+     * by an ack or by the catch-up of a resume, with the revision that the server made of it.
+     */
+    @Test
+    void everyOperationIsReportedSentBeforeItsOneAcknowledgement() throws Exception {
+        InMemoryServer server = new InMemoryServer(6);
+        server.dropAfterApply = 0.3;
+        Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        Map<Long, Integer> acknowledged = new ConcurrentHashMap<>();
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DocumentListener timing = new DocumentListener() {
+            @Override
+            public void operationSent(long seq, long sentNanos) {
+                if (acknowledged.containsKey(seq) || sentNanos > System.nanoTime()) {
+                    wrong.add("sent " + seq + " after its acknowledgement, or in the future");
+                }
+                sentAt.put(seq, sentNanos);
+            }
+
+            @Override
+            public void operationAcknowledged(long seq, int revision) {
+                if (!sentAt.containsKey(seq) || acknowledged.put(seq, revision) != null) {
+                    wrong.add("acknowledged " + seq + " without a send, or twice");
+                }
+            }
+        };
+        try (RemoteDocument doc = Concord.connect(SERVER, "doc", options(server, "a"), timing)) {
+            for (int k = 0; k < 60; k++) {
+                doc.append("<" + k + ">");
+                if (k % 5 == 0) {
+                    doc.awaitAcknowledged(TIMEOUT);
+                }
+            }
+            int last = doc.awaitAcknowledged(TIMEOUT);
+            assertTrue(server.connections.get() > 2, "no connection was dropped");
+            assertEquals(List.of(), wrong);
+            assertEquals(sentAt.keySet(), acknowledged.keySet());
+            List<Integer> revisions = new ArrayList<>(new java.util.TreeMap<>(acknowledged).values());
+            for (int i = 1; i < revisions.size(); i++) {
+                assertTrue(revisions.get(i) > revisions.get(i - 1), "revisions in the order of the seqs: " + revisions);
+            }
+            assertEquals(last, revisions.get(revisions.size() - 1));
         }
     }
 

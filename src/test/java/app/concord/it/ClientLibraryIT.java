@@ -19,14 +19,9 @@ import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.Peer;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +50,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public class ClientLibraryIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = ConcordDeployment.httpClient(TIMEOUT);
 
     @Deployment(testable = false)
     public static WebArchive deployment() {
@@ -76,12 +70,7 @@ public class ClientLibraryIT {
     }
 
     private JsonObject rest(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ConcordDeployment.http(base, path)).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        try (var reader = Json.createReader(new StringReader(response.body()))) {
-            return reader.readObject();
-        }
+        return new ServerUnderTest(base).json(path);
     }
 
     @Test

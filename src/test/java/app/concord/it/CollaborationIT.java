@@ -3,20 +3,15 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.concord.client.ClientOptions;
-import app.concord.client.Concord;
 import app.concord.client.ConnectionState;
 import app.concord.client.RemoteDocument;
+import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.ClientMessage;
+import app.concord.protocol.JsonCodec;
 import app.concord.traces.Trace;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,35 +49,21 @@ public class CollaborationIT {
     @ArquillianResource
     private URL base;
 
-    private URI socket(String doc) {
-        return ConcordDeployment.ws(base, "/ws/docs/" + doc);
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
     }
-
-    private static final HttpClient HTTP = ConcordDeployment.httpClient(TIMEOUT);
 
     private JsonObject rest(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(ConcordDeployment.http(base, path)).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        try (var reader = Json.createReader(new StringReader(response.body()))) {
-            return reader.readObject();
-        }
+        return server().json(path);
     }
 
-    /** A library client on {@code doc}, under the test server's rate limit of 2000 ops/s (pom.xml). */
+    /** A library client on {@code doc}, under the test server's rate limit. */
     private RemoteDocument join(String doc, String client, String name) throws InterruptedException {
-        return Concord.connect(ConcordDeployment.http(base, "/"), doc,
-                ClientOptions.defaults().clientId(client).name(name).opsPerSecond(1800, 1800));
+        return server().join(doc, ServerUnderTest.options(client).name(name));
     }
 
-    /** Waits until {@code doc} has reached revision {@code rev}. */
-    static void awaitRevision(RemoteDocument doc, int rev) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (doc.revision() < rev) {
-            assertTrue(System.nanoTime() < deadline, doc.clientId() + " stays at revision " + doc.revision() + " < " + rev);
-            Thread.sleep(5);
-        }
+    private static void awaitRevision(RemoteDocument doc, int rev) throws InterruptedException {
+        ServerUnderTest.awaitRevision(doc, rev, TIMEOUT);
     }
 
     @ParameterizedTest(name = "{0} clients typing at once converge on the text the HTTP API shows")
@@ -200,16 +181,17 @@ public class CollaborationIT {
         }
     }
 
+    /** On raw sockets, to see the frames themselves: the welcome's peers and catch-up, presence, a cursor moved by the server. */
     @Test
     void peersSeeEachOtherArriveMoveAndLeave() throws Exception {
         String doc = "presence";
-        try (JsonWsClient ada = JsonWsClient.connect(socket(doc))) {
-            ada.send("{\"type\":\"join\",\"client\":\"ada\",\"name\":\"Ada\"}");
+        try (RawWebSocket ada = server().raw(doc, TIMEOUT)) {
+            ada.sendText(JsonCodec.encode(new ClientMessage.Join("ada", "Ada", null)));
             assertEquals(0, ada.await("welcome", TIMEOUT).getJsonArray("peers").size());
-            ada.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"hello\"]}");
+            ada.sendText(ServerUnderTest.opFrame(0, 1, TextOperation.splice(0, 0, 0, "hello")));
             ada.await("ack", TIMEOUT);
-            try (JsonWsClient bob = JsonWsClient.connect(socket(doc))) {
-                bob.send("{\"type\":\"join\",\"client\":\"bob\",\"name\":\"Bob\",\"rev\":0}");
+            try (RawWebSocket bob = server().raw(doc, TIMEOUT)) {
+                bob.sendText(JsonCodec.encode(new ClientMessage.Join("bob", "Bob", 0)));
                 JsonObject welcome = bob.await("welcome", TIMEOUT);
                 assertEquals(1, welcome.getInt("rev"));
                 assertEquals("ada", welcome.getJsonArray("ops").getJsonObject(0).getString("client"));
@@ -221,40 +203,38 @@ public class CollaborationIT {
                 assertEquals("Bob", joined.getString("name"));
 
                 // Bob's caret after "hello" at revision 1; Ada has meanwhile typed at the start.
-                ada.send("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[\">> \",5]}");
+                ada.sendText(ServerUnderTest.opFrame(1, 2, TextOperation.splice(5, 0, 0, ">> ")));
                 ada.await("ack", TIMEOUT);
-                bob.send("{\"type\":\"cursor\",\"rev\":1,\"ranges\":[[5,5]]}");
+                bob.sendText(JsonCodec.encode(new ClientMessage.Cursor(1, List.of(new Range(5, 5)))));
                 JsonObject cursor = ada.await("cursor", TIMEOUT);
                 assertEquals("bob", cursor.getString("client"));
                 assertEquals(2, cursor.getInt("rev"));
                 assertEquals(8, cursor.getJsonArray("ranges").getJsonArray(0).getInt(0));
 
-                bob.send("{\"type\":\"ping\"}");
+                bob.sendText(JsonCodec.encode(new ClientMessage.Ping()));
                 bob.await("pong", TIMEOUT);
+                bob.closeGracefully(TIMEOUT);
             }
             assertEquals("bob", ada.await("peer-left", TIMEOUT).getString("client"));
         }
     }
 
+    /** On raw sockets: the library would take the replacement for a dropped connection and come back. */
     @Test
     void aSecondConnectionOfTheSameClientReplacesTheFirst() throws Exception {
         String doc = "replace";
-        try (JsonWsClient first = JsonWsClient.connect(socket(doc));
-                JsonWsClient watcher = JsonWsClient.connect(socket(doc))) {
-            watcher.send("{\"type\":\"join\",\"client\":\"w\"}");
-            watcher.await("welcome", TIMEOUT);
-            first.send("{\"type\":\"join\",\"client\":\"tab\"}");
-            first.await("welcome", TIMEOUT);
+        try (RawWebSocket watcher = server().rawJoined(doc, "w");
+                RawWebSocket first = server().rawJoined(doc, "tab")) {
             watcher.await("peer-joined", TIMEOUT);
-            try (JsonWsClient second = JsonWsClient.connect(socket(doc))) {
-                second.send("{\"type\":\"join\",\"client\":\"tab\",\"rev\":0}");
+            try (RawWebSocket second = server().raw(doc, TIMEOUT)) {
+                second.sendText(JsonCodec.encode(new ClientMessage.Join("tab", null, 0)));
                 second.await("welcome", TIMEOUT);
                 first.awaitClose(TIMEOUT);
-                second.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"still here\"]}");
+                second.sendText(ServerUnderTest.opFrame(0, 1, TextOperation.splice(0, 0, 0, "still here")));
                 second.await("ack", TIMEOUT);
                 JsonObject op = watcher.await("op", TIMEOUT);
                 assertEquals("tab", op.getString("client"));
-                watcher.expectNoMessage(Duration.ofMillis(300));
+                watcher.expectSilence(Duration.ofMillis(300));
             }
         }
     }

@@ -3,6 +3,7 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.concord.client.RemoteDocument;
 import app.concord.ot.TextOperation;
 import app.concord.testing.TestPostgres;
 import java.net.http.HttpClient;
@@ -37,7 +38,7 @@ class DatabaseOutageIT {
     void theServerStartsWithoutItsDatabaseAndClientsTypeThroughAnOutageLosingNothing() throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("concord.it.tmpdir", "target")), "outage-it");
         int port = ServerProcess.freePort();
-        List<ProtocolClient> clients = new ArrayList<>();
+        List<RemoteDocument> clients = new ArrayList<>();
         try (TestPostgres postgres = TestPostgres.start()) {
             List<String> options = new ArrayList<>(LIMITS);
             options.add("-Dconcord.dbUrl=" + postgres.url());
@@ -53,7 +54,9 @@ class DatabaseOutageIT {
                 awaitReady(server);
 
                 for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(ProtocolClient.join(server.ws("/ws/docs/outage"), "o" + i, "Typist " + i, TIMEOUT));
+                    // acks wait out the outage on the same connection, as they did before
+                    clients.add(new ServerUnderTest(server.http("/")).join("outage",
+                            ServerUnderTest.options("o" + i).name("Typist " + i).ackTimeout(TIMEOUT)));
                 }
                 List<List<String>> typed = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
@@ -70,12 +73,12 @@ class DatabaseOutageIT {
                 postgres.startAgain();
                 type(clients, typed, random, 80, 100);
 
-                for (ProtocolClient c : clients) {
-                    c.awaitSynchronized(TIMEOUT);
+                for (RemoteDocument c : clients) {
+                    c.awaitAcknowledged(TIMEOUT);
                 }
-                int rev = clients.stream().mapToInt(ProtocolClient::revision).max().orElseThrow();
-                for (ProtocolClient c : clients) {
-                    c.awaitRevision(rev, TIMEOUT);
+                int rev = clients.stream().mapToInt(RemoteDocument::revision).max().orElseThrow();
+                for (RemoteDocument c : clients) {
+                    ServerUnderTest.awaitRevision(c, rev, TIMEOUT);
                 }
                 String end = clients.get(0).text();
                 for (int i = 0; i < CLIENTS; i++) {
@@ -87,24 +90,21 @@ class DatabaseOutageIT {
                 assertEquals(200, get(server, "/health/ready").statusCode());
             }
         } finally {
-            for (ProtocolClient c : clients) {
+            for (RemoteDocument c : clients) {
                 c.close();
             }
         }
     }
 
     /** Each client types tokens {@code from..to-1} at random places, interleaved with the others. */
-    private static void type(List<ProtocolClient> clients, List<List<String>> typed, Random random, int from, int to)
+    private static void type(List<RemoteDocument> clients, List<List<String>> typed, Random random, int from, int to)
             throws Exception {
         for (int k = from; k < to; k++) {
             for (int i = 0; i < clients.size(); i++) {
-                ProtocolClient c = clients.get(i);
+                RemoteDocument c = clients.get(i);
                 String token = "<" + i + ":" + k + ">";
-                synchronized (c) {
-                    String text = c.text();
-                    c.edit(TextOperation.splice(text.length(),
-                            CollaborationIT.boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), 0, token), token);
-                }
+                c.edit(text -> TextOperation.splice(text.length(),
+                        CollaborationIT.boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), 0, token));
                 typed.get(i).add(token);
             }
             Thread.sleep(20);

@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.concord.client.DocumentListener;
+import app.concord.client.RemoteChange;
+import app.concord.client.RemoteDocument;
+import app.concord.it.ServerUnderTest.HealthyPeer;
 import app.concord.ot.TextOperation;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.JsonCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -73,8 +69,11 @@ public class FaultsIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
     private final AtomicInteger lostHandshakes = new AtomicInteger();
+
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
+    }
 
     // ---------------------------------------------------------------- 1. a peer that stops reading
 
@@ -92,31 +91,32 @@ public class FaultsIT {
         int ops = 2_000;
         int before = steadyConnections();
         long[] sentAt = new long[ops + 1];
-        try (JdkWsClient writer = join(doc, "writer");
-             JdkWsClient first = join(doc, "reader1");
-             JdkWsClient second = join(doc, "reader2");
-             RawWebSocket silent = RawWebSocket.open(ConcordDeployment.HOST, base.getPort(), "/ws/docs/" + doc, 4_096, TIMEOUT)) {
-            silent.sendText(joinMessage("silent"));
-            for (JdkWsClient reader : List.of(first, second)) {
-                awaitPeerJoined(reader, "silent");
+        Arrivals first = new Arrivals();
+        Arrivals second = new Arrivals();
+        try (RemoteDocument writer = server().join(doc, "writer");
+             RemoteDocument reader1 = server().join(doc, "reader1", first);
+             RemoteDocument reader2 = server().join(doc, "reader2", second);
+             RawWebSocket silent = server().raw("/ws/docs/" + doc, 4_096, TIMEOUT)) {
+            silent.sendText(ServerUnderTest.joinFrame("silent"));
+            for (RemoteDocument reader : List.of(reader1, reader2)) {
+                ServerUnderTest.awaitPeer(reader, "silent", TIMEOUT);
             }
 
-            String text = "";
             long started = System.nanoTime();
             for (int i = 1; i <= ops; i++) {
-                String next = stamped(i, OP_CHARS);
-                String components = text.isEmpty() ? "[\"" + next + "\"]" : "[\"" + next + "\",-" + text.length() + "]";
                 sentAt[i] = System.nanoTime();
-                writer.send(op(i - 1, i, components), TIMEOUT);
-                JsonObject ack = writer.await("ack", TIMEOUT);
-                assertEquals(i, ack.getInt("rev"), ack::toString);
-                text = next;
+                int rev = writer.replace(0, writer.length(), stamped(i, OP_CHARS)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(i, rev);
             }
             long typing = System.nanoTime() - started;
 
             List<Long> latencies = new ArrayList<>();
-            for (JdkWsClient reader : List.of(first, second)) {
-                latencies.addAll(readOps(reader, ops, sentAt, text));
+            for (RemoteDocument reader : List.of(reader1, reader2)) {
+                ServerUnderTest.awaitRevision(reader, ops, TIMEOUT);
+                assertEquals(writer.text(), reader.text(), "a healthy reader ends with the writer's text");
+            }
+            for (Arrivals arrivals : List.of(first, second)) {
+                latencies.addAll(arrivals.latencies(ops, sentAt));
             }
             Collections.sort(latencies);
             long p50 = percentile(latencies, 0.50);
@@ -154,26 +154,28 @@ public class FaultsIT {
         }
     }
 
-    private List<Long> readOps(JdkWsClient reader, int ops, long[] sentAt, String expected) throws Exception {
-        List<Long> latencies = new ArrayList<>(ops);
-        String text = "";
-        int rev = 0;
-        while (rev < ops) {
-            JdkWsClient.Received r = reader.poll(TIMEOUT);
-            assertTrue(r != null, "reader stuck at revision " + rev);
-            JsonObject m = r.json();
-            if (!"op".equals(m.getString("type"))) {
-                assertFalse("error".equals(m.getString("type")), r::text);
-                continue;
-            }
-            assertEquals(++rev, m.getInt("rev"), "revisions in order without gaps");
-            String inserted = m.getJsonArray("ops").getString(0);
-            int stamp = Integer.parseInt(inserted.substring(1, inserted.indexOf('#', 1)));
-            latencies.add(r.nanos() - sentAt[stamp]);
-            text = ProtocolClient.revision(m).operation().apply(text);
+    /** When each revision reached a reader, as its listener heard of it. */
+    private static final class Arrivals implements DocumentListener {
+        private final List<long[]> revisionAndNanos = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void changed(RemoteChange change) {
+            revisionAndNanos.add(new long[] {change.revision(), System.nanoTime()});
         }
-        assertEquals(expected, text, "a healthy reader ends with the writer's text");
-        return latencies;
+
+        /** Each revision's time from its send, checking that all came, in order and without gaps. */
+        List<Long> latencies(int ops, long[] sentAt) {
+            List<Long> latencies = new ArrayList<>(ops);
+            synchronized (revisionAndNanos) {
+                for (int i = 0; i < revisionAndNanos.size(); i++) {
+                    long[] arrival = revisionAndNanos.get(i);
+                    assertEquals(i + 1, arrival[0], "revisions in order without gaps");
+                    latencies.add(arrival[1] - sentAt[(int) arrival[0]]);
+                }
+            }
+            assertEquals(ops, latencies.size());
+            return latencies;
+        }
     }
 
     /** {@code #n#} and filler, {@code length} characters in all. */
@@ -205,20 +207,20 @@ public class FaultsIT {
         String doc = freshId("fuzz");
         int length = 40;
         Map<String, Integer> outcomes = new TreeMap<>();
-        try (Healthy peer = new Healthy(doc, "0123456789".repeat(length / 10))) {
-            MalformedMessages messages = new MalformedMessages(seed, length, "healthy", MAX_MESSAGE_CHARS);
-            JdkWsClient joined = null;
+        try (HealthyPeer peer = server().healthyPeer(doc, "0123456789".repeat(length / 10))) {
+            MalformedMessages messages = new MalformedMessages(seed, length, HealthyPeer.CLIENT, MAX_MESSAGE_CHARS);
+            RawWebSocket joined = null;
             try {
                 for (int i = 0; i < 1_000; i++) {
-                    MalformedMessages.Malformed m = messages.next(peer.rev);
+                    MalformedMessages.Malformed m = messages.next(peer.revision());
                     try {
                         if (joined == null && !m.beforeJoin()) {
                             joined = join(doc, "fz" + i);
                         }
-                        JdkWsClient target = m.beforeJoin() ? connect(doc) : joined;
+                        RawWebSocket target = m.beforeJoin() ? connect(doc) : joined;
                         String outcome = m.kind() + " -> " + answer(target, m);
                         outcomes.merge(outcome.replaceAll(" -> (pong|error [a-z-]+).*", " -> $1"), 1, Integer::sum);
-                        if (m.beforeJoin() || !target.isOpen() || outcome.contains("error")) {
+                        if (m.beforeJoin() || target.closeFrame() != null || outcome.contains("error")) {
                             target.close();
                             if (target == joined) {
                                 joined = null;
@@ -228,7 +230,7 @@ public class FaultsIT {
                             peer.replace(i % length, 1, String.valueOf((char) ('A' + i % 26)));
                         }
                         if (i % 100 == 99) {
-                            peer.assertDocument();
+                            peer.assertUnaffected();
                         }
                     } catch (Exception | AssertionError e) {
                         throw new AssertionError("fuzz seed " + seed + ", message " + i + ": " + m.shown() + ": " + e, e);
@@ -239,7 +241,7 @@ public class FaultsIT {
                     joined.close();
                 }
             }
-            peer.assertDocument();
+            peer.assertUnaffected();
         } catch (AssertionError e) {
             System.out.println("FaultsIT fuzz failed with seed " + seed + " (replay with -Dconcord.fuzz.seed=" + seed + ")");
             throw e;
@@ -251,59 +253,65 @@ public class FaultsIT {
      * Sends {@code m} and a ping, and reads until the pong or the close: what the server
      * answered. Only protocol messages come back, with no trace of the server's insides.
      */
-    private String answer(JdkWsClient c, MalformedMessages.Malformed m) throws Exception {
+    private String answer(RawWebSocket c, MalformedMessages.Malformed m) throws Exception {
         if (m.binary() != null) {
-            c.sendBinary(m.binary(), TIMEOUT);
+            c.send(RawWebSocket.BINARY, m.binary());
         } else {
-            c.send(m.text(), TIMEOUT);
+            c.sendText(m.text());
         }
         ClientMessage decoded = m.text() == null ? null : JsonCodec.decode(m.text());
         int pongs = decoded instanceof ClientMessage.Ping && !m.beforeJoin() ? 2 : 1;
         try {
-            c.send("{\"type\":\"ping\"}", TIMEOUT);
-        } catch (ExecutionException | IOException closedMeanwhile) {
-            // the server closed after its error; the answer is in the inbox
+            c.sendText(ServerUnderTest.PING);
+        } catch (IOException closedMeanwhile) {
+            // the server closed after its error; the answer is on its way
         }
         JsonObject error = null;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            JdkWsClient.Received r = c.poll(Duration.ofMillis(50));
-            if (r == null) {
-                if (c.closed().isDone()) {
-                    break;
-                }
-                assertTrue(System.nanoTime() < deadline, "neither an answer nor a close within " + TIMEOUT);
+        Integer closeCode = null;
+        while (closeCode == null) {
+            RawWebSocket.Frame frame;
+            try {
+                frame = c.read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("neither an answer nor a close within " + TIMEOUT, e);
+            } catch (EOFException e) {
+                throw new AssertionError("the connection ended without a close frame", e);
+            }
+            if (frame.opcode() == RawWebSocket.CLOSE) {
+                closeCode = frame.closeCode();
                 continue;
             }
-            assertFalse(r.text().equals(JdkWsClient.BINARY), "a binary message from the server");
+            assertEquals(RawWebSocket.TEXT, frame.opcode(), "a frame that is not text from the server");
+            String text = frame.text();
             for (String leak : LEAKS) {
-                assertFalse(r.text().contains(leak), () -> "the server's insides in " + JdkWsClient.clip(r.text()));
+                assertFalse(text.contains(leak), () -> "the server's insides in " + RawWebSocket.clip(text));
             }
-            JsonObject message = r.json();
+            JsonObject message = ServerUnderTest.parse(text);
             String type = message.getString("type");
             if (type.equals("error")) {
-                assertTrue(error == null, () -> "a second error " + r.text());
+                assertTrue(error == null, () -> "a second error " + text);
                 error = message;
-                assertTrue(List.of("bad-message", "bad-op", "too-large").contains(error.getString("code")), r::text);
-                assertFalse(error.getString("message").isBlank(), r::text);
+                assertTrue(List.of("bad-message", "bad-op", "too-large").contains(error.getString("code")), text);
+                assertFalse(error.getString("message").isBlank(), text);
             } else if (type.equals("pong")) {
                 assertTrue(m.binary() == null || m.beforeJoin(), "a binary frame was ignored");
                 if (--pongs == 0 && error == null) {
                     return "pong";
                 }
             } else if (type.equals("op")) {
-                assertEquals("healthy", message.getString("client"), () -> "an op applied from a fuzz message: " + r.text());
+                assertEquals(HealthyPeer.CLIENT, message.getString("client"), () -> "an op applied from a fuzz message: " + text);
             } else {
-                assertTrue(List.of("welcome", "peer-joined", "peer-left", "cursor").contains(type), r::text);
+                assertTrue(List.of("welcome", "peer-joined", "peer-left", "cursor").contains(type), text);
             }
         }
-        int closeCode = closeCode(c);
-        assertTrue(error != null, "closed with " + closeCode + " without an error");
+        int closedWith = closeCode;
+        assertTrue(error != null, "closed with " + closedWith + " without an error");
         String code = error.getString("code");
         if (m.binary() != null) {
             assertEquals("bad-message", code, "a binary frame is not JSON");
         }
-        assertEquals(code.equals("too-large") ? 1009 : 1008, closeCode, () -> "close code after " + code);
+        assertEquals(code.equals("too-large") ? 1009 : 1008, closedWith, () -> "close code after " + code);
         return "error " + code;
     }
 
@@ -360,15 +368,10 @@ public class FaultsIT {
         }
     }
 
-    /** Joins {@code doc} and leaves again: how many members its welcome listed. */
+    /** Joins {@code doc} and leaves again: how many others it found there. */
     private int visit(String doc) throws Exception {
-        try (JdkWsClient visitor = connect(doc)) {
-            visitor.send(joinMessage("visitor"), TIMEOUT);
-            int peers = visitor.await("welcome", TIMEOUT).getJsonArray("peers").size();
-            visitor.send("{\"type\":\"ping\"}", TIMEOUT);
-            visitor.await("pong", TIMEOUT);
-            visitor.closeGracefully(TIMEOUT);
-            return peers;
+        try (RemoteDocument visitor = server().join(doc, "visitor")) {
+            return visitor.peers().size();
         }
     }
 
@@ -384,11 +387,11 @@ public class FaultsIT {
             int n = i;
             int mode = Math.floorMod(n, 4);
             running.add(clients.submit(() -> {
-                JdkWsClient c = connect(n < 0 ? doc : doc + "-" + (n * 4 / 2_000));
+                RawWebSocket c = connect(n < 0 ? doc : doc + "-" + (n * 4 / 2_000));
                 boolean counting = false;
                 try {
                     if (mode != 3) {
-                        c.send(joinMessage("churn" + n), TIMEOUT);
+                        c.sendText(ServerUnderTest.joinFrame("churn" + n));
                     }
                     if (mode < 2) {
                         try {
@@ -405,18 +408,15 @@ public class FaultsIT {
                     if (mode == 0) {
                         c.closeGracefully(TIMEOUT);
                     }
-                } catch (ExecutionException failed) {
+                } catch (IOException failed) {
                     // Payara's Grizzly sometimes breaks a connection under this churn (NullPointerExceptions
-                    // in its log), and the client's next write finds it closed: counted as lost, as above.
-                    if (!(failed.getCause() instanceof IOException)) {
-                        throw failed;
-                    }
+                    // in its log), and the client's next write or read finds it gone: counted as lost, as above.
                     lost();
                     if (!counting) {
                         open.countDown();
                     }
                 } finally {
-                    c.abort();
+                    c.close();
                 }
                 return null;
             }));
@@ -444,11 +444,10 @@ public class FaultsIT {
     public void aFiveMegabytePasteIsRefusedAsTooLargeAndOneWithinTheLimitLands() throws Exception {
         String doc = freshId("paste");
         ExecutorService sender = Executors.newSingleThreadExecutor();
-        try (Healthy peer = new Healthy(doc, "hello");
-             RawWebSocket paster = RawWebSocket.open(ConcordDeployment.HOST, base.getPort(), "/ws/docs/" + doc, 0, TIMEOUT)) {
-            paster.sendText(joinMessage("paster"));
-            assertTrue(paster.read(TIMEOUT).text().startsWith("{\"type\":\"welcome\""));
-            String huge = op(peer.rev, 1, "[\"" + stamped(0, 5 << 20) + "\"," + peer.text.length() + "]");
+        try (HealthyPeer peer = server().healthyPeer(doc, "hello");
+             RawWebSocket paster = server().rawJoined(doc, "paster")) {
+            String huge = ServerUnderTest.opFrame(peer.revision(), 1,
+                    TextOperation.splice(peer.text().length(), 0, 0, stamped(0, 5 << 20)));
             Future<?> sending = sender.submit(() -> {
                 paster.sendText(huge);
                 return null;
@@ -477,16 +476,15 @@ public class FaultsIT {
             } catch (ExecutionException notAllReadBeforeTheClose) {
                 // the server may stop reading the frame once it knows it is too large
             }
-            peer.replace(0, 1, "J");
-            peer.assertDocument();
+            peer.assertUnaffected();
 
-            try (JdkWsClient pasteWithin = join(doc, "paster2")) {
+            try (RemoteDocument pasteWithin = server().join(doc, "paster2")) {
                 String paste = stamped(1, 60_000);
-                pasteWithin.send(op(peer.rev, 1, "[" + peer.text.length() + ",\"" + paste + "\"]"), TIMEOUT);
-                assertEquals(peer.rev + 1, pasteWithin.await("ack", TIMEOUT).getInt("rev"));
-                peer.othersOp("paster2");
-                assertTrue(peer.text.endsWith(paste));
-                peer.assertDocument();
+                int rev = pasteWithin.append(paste).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(peer.revision() + 1, rev);
+                peer.othersEdit("paster2");
+                assertTrue(peer.text().endsWith(paste));
+                peer.assertUnaffected();
             }
         } finally {
             sender.shutdownNow();
@@ -521,14 +519,7 @@ public class FaultsIT {
     }
 
     private JsonObject diagnostics(boolean gc) throws Exception {
-        HttpResponse<String> response = get("/api/diagnostics" + (gc ? "?gc=true" : ""));
-        assertEquals(200, response.statusCode(), response.body());
-        return parse(response.body());
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(ConcordDeployment.http(base, "/") + path.substring(1)))
-                .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return server().json("/api/diagnostics" + (gc ? "?gc=true" : ""));
     }
 
     /**
@@ -536,22 +527,21 @@ public class FaultsIT {
      * much churn Payara now and then fails an upgrade inside (NullPointerExceptions in its
      * log) and never answers, and a client would retry. Each such loss is counted.
      */
-    private JdkWsClient connect(String doc) throws Exception {
-        URI uri = ConcordDeployment.ws(base, "/ws/docs/" + doc);
+    private RawWebSocket connect(String doc) throws Exception {
         try {
-            return JdkWsClient.connect(http, uri, HANDSHAKE);
-        } catch (TimeoutException unanswered) {
+            return server().raw(doc, HANDSHAKE);
+        } catch (SocketTimeoutException unanswered) {
             lost();
-            return JdkWsClient.connect(http, uri, TIMEOUT);
+            return server().raw(doc, TIMEOUT);
         }
     }
 
     /** Connects and joins, once more when the welcome does not come: Payara can lose a new connection's first message too. */
-    private JdkWsClient join(String doc, String client) throws Exception {
+    private RawWebSocket join(String doc, String client) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            JdkWsClient c = connect(doc);
+            RawWebSocket c = connect(doc);
             try {
-                c.send(joinMessage(client), TIMEOUT);
+                c.sendText(ServerUnderTest.joinFrame(client));
                 c.await("welcome", attempt == 1 ? HANDSHAKE : TIMEOUT);
                 return c;
             } catch (AssertionError | Exception e) {
@@ -569,113 +559,7 @@ public class FaultsIT {
         assertTrue(lostSoFar <= MAX_LOST_HANDSHAKES, lostSoFar + " new connections went unanswered");
     }
 
-    private static void awaitPeerJoined(JdkWsClient c, String client) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            JsonObject joined = c.await("peer-joined", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (joined.getJsonObject("peer").getString("client").equals(client)) {
-                return;
-            }
-        }
-    }
-
-    private static int closeCode(JdkWsClient c) throws Exception {
-        try {
-            return c.closed().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("the server did not close within " + TIMEOUT, e);
-        } catch (ExecutionException e) {
-            throw new AssertionError("the connection failed instead of closing: " + e.getCause(), e);
-        }
-    }
-
-    private static String joinMessage(String client) {
-        return "{\"type\":\"join\",\"client\":\"" + client + "\",\"name\":\"" + client + "\"}";
-    }
-
-    private static String op(int rev, long seq, String components) {
-        return "{\"type\":\"op\",\"rev\":" + rev + ",\"seq\":" + seq + ",\"ops\":" + components + "}";
-    }
-
     private static String freshId(String what) {
         return "faults-" + what + "-" + UUID.randomUUID();
-    }
-
-    private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            return reader.readObject();
-        }
-    }
-
-    /**
-     * The well-behaved client of a document: it edits and checks that it hears only what it
-     * should (acks, presence, cursors; ops only when told another client made one), never an
-     * error, and that the document holds exactly what the valid operations made.
-     */
-    private final class Healthy implements AutoCloseable {
-        final String doc;
-        final JdkWsClient ws;
-        String text = "";
-        int rev;
-        long seq;
-
-        Healthy(String doc, String initial) throws Exception {
-            this.doc = doc;
-            ws = join(doc, "healthy");
-            replace(0, 0, initial);
-        }
-
-        /** Replaces {@code length} code units at {@code from} and waits for the ack. */
-        void replace(int from, int length, String with) throws Exception {
-            String after = text.substring(0, from) + with + text.substring(from + length);
-            String components = wire(TextOperation.splice(text.length(), from, length, with));
-            ws.send(op(rev, ++seq, components), TIMEOUT);
-            JsonObject ack = until("ack");
-            assertEquals(++rev, ack.getInt("rev"), ack::toString);
-            text = after;
-        }
-
-        /** Waits for another client's op and applies it. */
-        void othersOp(String client) throws Exception {
-            JsonObject m = until("op");
-            assertEquals(client, m.getString("client"));
-            assertEquals(++rev, m.getInt("rev"));
-            text = ProtocolClient.revision(m).operation().apply(text);
-        }
-
-        private JsonObject until(String type) throws Exception {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (true) {
-                JdkWsClient.Received r = ws.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                assertTrue(r != null, "the healthy peer got no " + type + " within " + TIMEOUT + "; closed: " + ws.closed());
-                JsonObject m = r.json();
-                String got = m.getString("type");
-                if (got.equals(type)) {
-                    return m;
-                }
-                assertTrue(List.of("peer-joined", "peer-left", "cursor").contains(got),
-                        () -> "the healthy peer got " + JdkWsClient.clip(r.text()));
-            }
-        }
-
-        /** Still connected, and the document is exactly what the healthy peer (and the expected others) made. */
-        void assertDocument() throws Exception {
-            assertTrue(ws.isOpen(), "the healthy peer was disconnected: " + ws.closed());
-            JsonObject document = parse(get("/api/docs/" + doc).body());
-            assertEquals(rev, document.getInt("rev"), "revision");
-            assertTrue(text.equals(document.getString("text")), () -> "the document's text is not what the valid ops made: "
-                    + JdkWsClient.clip(document.getString("text")) + " instead of " + JdkWsClient.clip(text));
-        }
-
-        @Override
-        public void close() {
-            ws.close();
-        }
-    }
-
-    private static String wire(TextOperation op) {
-        StringBuilder sb = new StringBuilder();
-        JsonCodec.operation(op, sb);
-        return sb.toString();
     }
 }

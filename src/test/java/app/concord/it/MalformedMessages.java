@@ -23,7 +23,7 @@ final class MalformedMessages {
     /** One message: text, or binary when {@code binary} is set; {@code beforeJoin}: the first on its connection. */
     record Malformed(String kind, String text, byte[] binary, boolean beforeJoin) {
         String shown() {
-            String body = binary != null ? "binary " + binary.length + " bytes" : JdkWsClient.clip(text);
+            String body = binary != null ? "binary " + binary.length + " bytes" : RawWebSocket.clip(text);
             return kind + (beforeJoin ? " (before join) " : " ") + body;
         }
     }

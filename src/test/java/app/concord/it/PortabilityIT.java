@@ -3,23 +3,14 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
+import app.concord.ot.TextOperation;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.websocket.CloseReason;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -53,23 +44,25 @@ public class PortabilityIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
+    }
 
     /** JAX-RS resolves a relative Location differently (RESTEasy made it /api/api/docs/…): it is absolute. */
     @Test
     public void aNewDocumentsLocationIsItsAbsoluteAddress() throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs"))
+        HttpResponse<String> created = ServerUnderTest.HTTP.send(HttpRequest.newBuilder(server().http("/api/docs"))
                 .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
-        String id = json(created.body()).getString("id");
+        String id = ServerUnderTest.parse(created.body()).getString("id");
         URI location = URI.create(created.headers().firstValue("Location").orElseThrow());
 
         assertTrue(location.isAbsolute(), location::toString);
         assertEquals("/api/docs/" + id, location.getPath());
         assertEquals(base.getPort(), location.getPort());
-        HttpResponse<String> document = get(ConcordDeployment.http(base, location.getPath()));
+        HttpResponse<String> document = server().get(location.getPath());
         assertEquals(200, document.statusCode(), document.body());
-        assertEquals(id, json(document.body()).getString("id"));
+        assertEquals(id, ServerUnderTest.parse(document.body()).getString("id"));
     }
 
     /**
@@ -80,7 +73,7 @@ public class PortabilityIT {
     public void moduleScriptsAreServedAsJavaScript() throws Exception {
         for (String path : new String[] {"/js/ot.js", "/webjars/marked/15.0.12/lib/marked.esm.js",
                 "/webjars/dompurify/3.2.6/dist/purify.es.mjs"}) {
-            HttpResponse<String> script = get(ConcordDeployment.http(base, path));
+            HttpResponse<String> script = server().get(path);
             assertEquals(200, script.statusCode(), path);
             String type = script.headers().firstValue("Content-Type").orElse("");
             assertTrue(type.startsWith("text/javascript") || type.startsWith("application/javascript"), path + ": " + type);
@@ -90,10 +83,10 @@ public class PortabilityIT {
     /** Ours, not a MicroProfile Health endpoint (Payara Micro has one at /health, WildFly none on this port). */
     @Test
     public void theReadinessCheckIsTheApplicationsOwn() throws Exception {
-        HttpResponse<String> ready = get(ConcordDeployment.http(base, "/health/ready"));
+        HttpResponse<String> ready = server().get("/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         assertTrue(ready.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        JsonObject body = json(ready.body());
+        JsonObject body = ServerUnderTest.parse(ready.body());
         assertEquals("UP", body.getString("status"));
         assertEquals("database", body.getJsonArray("checks").getJsonObject(0).getString("name"));
     }
@@ -105,19 +98,19 @@ public class PortabilityIT {
      */
     @Test
     public void messagesAreEncodedAsJsonAndARefusalClosesWithCodeAndReason() throws Exception {
-        try (JsonWsClient client = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/portability"))) {
-            client.send("{\"type\":\"join\",\"client\":\"p1\",\"name\":\"P\"}");
+        try (RawWebSocket client = server().raw("portability", TIMEOUT)) {
+            client.sendText(ServerUnderTest.joinFrame("p1"));
             assertEquals("portability", client.await("welcome", TIMEOUT).getString("doc"));
-            client.send("{\"type\":\"ping\"}");
+            client.sendText(ServerUnderTest.PING);
             client.await("pong", TIMEOUT);
-            client.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"x\"]}");
+            client.sendText(ServerUnderTest.opFrame(0, 1, TextOperation.splice(0, 0, 0, "x")));
             assertEquals(1, client.await("ack", TIMEOUT).getInt("rev"));
 
-            client.send("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[7]}");
+            client.sendText(ServerUnderTest.rawOpFrame(1, 2, "[7]"));
             assertEquals("bad-op", client.await("error", TIMEOUT).getString("code"));
-            CloseReason reason = client.awaitClose(TIMEOUT);
-            assertEquals(1008, reason.getCloseCode().getCode(), reason::toString);
-            assertEquals("bad-op", reason.getReasonPhrase(), reason::toString);
+            RawWebSocket.Frame close = client.awaitClose(TIMEOUT);
+            assertEquals(1008, close.closeCode(), close::closeReason);
+            assertEquals("bad-op", close.closeReason());
         }
     }
 
@@ -141,33 +134,8 @@ public class PortabilityIT {
     }
 
     /** The status code that a WebSocket handshake with these Host and Origin headers is answered with. */
-    private int handshakeStatus(String host, String origin) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ConcordDeployment.HOST, base.getPort()), (int) TIMEOUT.toMillis());
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /ws/docs/portability-origin HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder statusLine = new StringBuilder();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                statusLine.append((char) b);
-            }
-            String[] parts = statusLine.toString().split(" ");
-            assertTrue(parts.length >= 2 && parts[0].startsWith("HTTP/1.1"), statusLine::toString);
-            return Integer.parseInt(parts[1]);
-        }
-    }
-
-    private HttpResponse<String> get(URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonObject json(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
+    private int handshakeStatus(String host, String origin) throws Exception {
+        return RawWebSocket.handshakeStatus(ConcordDeployment.HOST, base.getPort(), "/ws/docs/portability-origin",
+                Map.of("Host", host, "Origin", origin), TIMEOUT);
     }
 }

@@ -4,31 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.concord.it.ServerUnderTest.HealthyPeer;
+import app.concord.ot.TextOperation;
 import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -68,7 +59,9 @@ public class ProtocolErrorsIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
+    }
 
     // ---------------------------------------------------------------- bad-message
 
@@ -112,7 +105,7 @@ public class ProtocolErrorsIT {
 
     @Test
     public void aSecondJoinOnTheSameConnectionIsABadMessage() throws Exception {
-        refusedAfterJoin("bad-message", POLICY, join("intruder").toString());
+        refusedAfterJoin("bad-message", POLICY, ServerUnderTest.joinFrame("intruder"));
     }
 
     // ---------------------------------------------------------------- bad-op (the document is "hello" at revision 1)
@@ -130,7 +123,7 @@ public class ProtocolErrorsIT {
 
     @Test
     public void anOpThatSplitsASurrogatePairIsABadOp() throws Exception {
-        try (Healthy peer = healthyPeer()) {
+        try (HealthyPeer peer = healthyPeer()) {
             peer.replace(5, 0, "\ud83d\ude00"); // "hello😀", revision 2
             refuse(peer, true, "bad-op", POLICY, op(2, "[6,\"x\",1]"), op(2, "[6,-1]"));
         }
@@ -150,29 +143,33 @@ public class ProtocolErrorsIT {
 
     @Test
     public void aMessageAtTheSizeLimitIsAcceptedAndOneCharacterOverIsTooLarge() throws Exception {
-        try (Healthy peer = healthyPeer()) {
-            peer.sendPadded(MAX_MESSAGE_CHARS);
-            refuse(peer, true, "too-large", TOO_BIG, paddedOp(peer.rev, 1, peer.text.length(), MAX_MESSAGE_CHARS + 1));
+        try (HealthyPeer peer = healthyPeer(); RawWebSocket padder = server().rawJoined(peer.doc(), "padder")) {
+            String atTheLimit = paddedOp(peer.revision(), 1, peer.text().length(), MAX_MESSAGE_CHARS);
+            assertEquals(MAX_MESSAGE_CHARS, atTheLimit.length());
+            padder.sendText(atTheLimit);
+            assertEquals(peer.revision() + 1, padder.await("ack", TIMEOUT).getInt("rev"));
+            peer.othersEdit("padder");
+            refuse(peer, true, "too-large", TOO_BIG, paddedOp(peer.revision(), 1, peer.text().length(), MAX_MESSAGE_CHARS + 1));
         }
     }
 
     @Test
     public void aMessageFarOverTheSizeLimitIsTooLarge() throws Exception {
-        try (Healthy peer = healthyPeer()) {
-            refuse(peer, true, "too-large", TOO_BIG, paddedOp(peer.rev, 1, peer.text.length(), 8 * MAX_MESSAGE_CHARS));
+        try (HealthyPeer peer = healthyPeer()) {
+            refuse(peer, true, "too-large", TOO_BIG, paddedOp(peer.revision(), 1, peer.text().length(), 8 * MAX_MESSAGE_CHARS));
         }
     }
 
     @Test
     public void anOpThatWouldMakeTheDocumentTooLongIsTooLarge() throws Exception {
-        try (Healthy peer = healthyPeer()) {
+        try (HealthyPeer peer = healthyPeer()) {
             String chunk = "z".repeat(MAX_DOCUMENT_LENGTH / 4);
-            peer.replace(0, peer.text.length(), chunk);
+            peer.replace(0, peer.text().length(), chunk);
             for (int i = 1; i < 4; i++) {
-                peer.replace(peer.text.length(), 0, chunk);
+                peer.replace(peer.text().length(), 0, chunk);
             }
-            assertEquals(MAX_DOCUMENT_LENGTH, peer.text.length());
-            refuse(peer, true, "too-large", TOO_BIG, op(peer.rev, "[\"x\"," + MAX_DOCUMENT_LENGTH + "]"));
+            assertEquals(MAX_DOCUMENT_LENGTH, peer.text().length());
+            refuse(peer, true, "too-large", TOO_BIG, op(peer.revision(), "[\"x\"," + MAX_DOCUMENT_LENGTH + "]"));
         }
     }
 
@@ -185,16 +182,16 @@ public class ProtocolErrorsIT {
      */
     @Test
     public void floodingOpsIsRateLimitedAndAppliesNothing() throws Exception {
-        try (Healthy peer = healthyPeer(); Flooder flooder = new Flooder(peer.docId)) {
-            String frame = op(1, "[5,\"!\"]");
+        try (HealthyPeer peer = healthyPeer(); Flooder flooder = new Flooder(peer.doc())) {
+            String frame = ServerUnderTest.opFrame(1, 1, TextOperation.splice(5, 5, 0, "!"));
             flooder.send(frame);
             assertEquals(2, flooder.firstAck.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getInt("rev"));
-            peer.othersMade("hello!");
+            peer.othersEdit("flooder");
             int sent = 0;
             for (; sent < 50_000 && !flooder.error.isDone() && !flooder.closed.isDone(); sent++) {
                 try {
                     flooder.send(frame);
-                } catch (ExecutionException closedMeanwhile) {
+                } catch (IOException closedMeanwhile) {
                     break;
                 }
             }
@@ -237,15 +234,11 @@ public class ProtocolErrorsIT {
 
     @Test
     public void aWebSocketToAnInvalidDocumentIdIsClosedAsAPolicyViolation() throws Exception {
-        for (String id : new String[] {"bad.id", "a".repeat(65)}) {
-            try (JsonWsClient client = connect(id)) {
-                assertClosed(client, POLICY);
+        // The paths go out as they are: percent-encoded ids too.
+        for (String id : new String[] {"bad.id", "a".repeat(65), "bad%20id", "%C3%A9t%C3%A9"}) {
+            try (RawWebSocket client = server().raw(id, TIMEOUT)) {
+                assertEquals(POLICY, client.awaitClose(TIMEOUT).closeCode(), id);
             }
-        }
-        // Percent-encoded ids through the JDK's client: Tyrus's client sends the path decoded, which is no valid request.
-        for (String encoded : new String[] {"bad%20id", "%C3%A9t%C3%A9"}) {
-            assertEquals(POLICY, closeCodeWithoutJoining(URI.create(ConcordDeployment.ws(base, "/ws/docs/") + encoded)),
-                    encoded);
         }
     }
 
@@ -267,8 +260,8 @@ public class ProtocolErrorsIT {
 
     @Test
     public void aHistoryRangeBackwardsOrBeyondTheCurrentRevisionIsABadRequest() throws Exception {
-        try (Healthy peer = healthyPeer()) {
-            String path = "/api/docs/" + peer.docId + "/ops";
+        try (HealthyPeer peer = healthyPeer()) {
+            String path = "/api/docs/" + peer.doc() + "/ops";
             assertEquals(200, get(path, "from=0&to=1").statusCode());
             assertJsonError(400, get(path, "from=1&to=0"));
             assertJsonError(400, get(path, "from=0&to=2"));
@@ -286,27 +279,27 @@ public class ProtocolErrorsIT {
     // ---------------------------------------------------------------- helpers
 
     private void refusedBeforeJoin(String code, int close, String... frames) throws Exception {
-        try (Healthy peer = healthyPeer()) {
+        try (HealthyPeer peer = healthyPeer()) {
             refuse(peer, false, code, close, frames);
         }
     }
 
     private void refusedAfterJoin(String code, int close, String... frames) throws Exception {
-        try (Healthy peer = healthyPeer()) {
+        try (HealthyPeer peer = healthyPeer()) {
             refuse(peer, true, code, close, frames);
         }
     }
 
     /** Each frame, on a new connection to the peer's document, is refused; the peer notices nothing. */
-    private void refuse(Healthy peer, boolean joinFirst, String code, int close, String... frames) throws Exception {
+    private void refuse(HealthyPeer peer, boolean joinFirst, String code, int close, String... frames) throws Exception {
         for (String frame : frames) {
-            String shown = frame.length() > 200 ? frame.substring(0, 200) + "... (" + frame.length() + " chars)" : frame;
-            try (JsonWsClient bad = joinFirst ? joined(peer.docId) : connect(peer.docId)) {
-                bad.send(frame);
+            String shown = RawWebSocket.clip(frame);
+            try (RawWebSocket bad = joinFirst ? server().rawJoined(peer.doc(), "intruder") : server().raw(peer.doc(), TIMEOUT)) {
+                bad.sendText(frame);
                 JsonObject error = bad.await("error", TIMEOUT);
                 assertEquals(code, error.getString("code"), () -> shown + " -> " + error);
                 assertFalse(error.getString("message").isBlank(), error::toString);
-                assertClosed(bad, close);
+                assertEquals(close, bad.awaitClose(TIMEOUT).closeCode());
             } catch (AssertionError e) {
                 String why = String.valueOf(e.getMessage());
                 throw new AssertionError("refusing " + shown + ": " + (why.length() > 2000 ? why.substring(0, 2000) + "..." : why), e);
@@ -315,66 +308,18 @@ public class ProtocolErrorsIT {
         }
     }
 
-    /** The close code the server ends a connection to {@code uri} with, sending nothing; the URI is used as it is. */
-    private int closeCodeWithoutJoining(URI uri) throws Exception {
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                closed.complete(statusCode);
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket webSocket, Throwable error) {
-                closed.completeExceptionally(error);
-            }
-        }).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            ws.abort();
-        }
-    }
-
-    private static void assertClosed(JsonWsClient client, int code) throws InterruptedException {
-        CloseReason reason = client.awaitClose(TIMEOUT);
-        assertEquals(code, reason.getCloseCode().getCode(), reason::toString);
-    }
-
-    private Healthy healthyPeer() throws Exception {
-        Healthy peer = new Healthy(freshId());
-        peer.replace(0, 0, "hello");
-        return peer;
-    }
-
-    private JsonWsClient connect(String docId) throws IOException, DeploymentException {
-        return JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/" + docId));
-    }
-
-    private JsonWsClient joined(String docId) throws Exception {
-        JsonWsClient client = connect(docId);
-        client.send(join("intruder"));
-        client.await("welcome", TIMEOUT);
-        return client;
-    }
-
-    private static JsonObject join(String client) {
-        return Json.createObjectBuilder().add("type", "join").add("client", client).add("name", client).build();
+    private HealthyPeer healthyPeer() throws Exception {
+        return server().healthyPeer(freshId(), "hello");
     }
 
     private static String op(int rev, String ops) {
-        return op(rev, 1, ops);
-    }
-
-    private static String op(int rev, long seq, String ops) {
-        return "{\"type\":\"op\",\"rev\":" + rev + ",\"seq\":" + seq + ",\"ops\":" + ops + "}";
+        return ServerUnderTest.rawOpFrame(rev, 1, ops);
     }
 
     /** A valid op (an insert at the start) on a document of {@code length}, padded to exactly {@code chars}. */
     private static String paddedOp(int rev, long seq, int length, int chars) {
-        String empty = op(rev, seq, "[\"\"," + length + "]");
-        return op(rev, seq, "[\"" + "y".repeat(chars - empty.length()) + "\"," + length + "]");
+        int withOneCharacter = ServerUnderTest.opFrame(rev, seq, TextOperation.splice(length, 0, 0, "y")).length();
+        return ServerUnderTest.opFrame(rev, seq, TextOperation.splice(length, 0, 0, "y".repeat(chars - withOneCharacter + 1)));
     }
 
     private static String freshId() {
@@ -382,11 +327,7 @@ public class ProtocolErrorsIT {
     }
 
     private HttpResponse<String> get(String path, String query) throws IOException, InterruptedException {
-        URI uri = ConcordDeployment.http(base, path);
-        if (query != null) {
-            uri = URI.create(uri + "?" + query);
-        }
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return server().get(query == null ? path : path + "?" + query);
     }
 
     private static void assertJsonError(int status, HttpResponse<String> response) {
@@ -395,159 +336,61 @@ public class ProtocolErrorsIT {
         assertEquals(status, response.statusCode(), where);
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 () -> where + " " + response.headers().map());
-        JsonObject error = parse(body);
+        JsonObject error = ServerUnderTest.parse(body);
         assertFalse(error.getString("code").isBlank(), where);
         assertFalse(error.getString("message").isBlank(), where);
         assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains(".java:"), where);
     }
 
-    private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            return reader.readObject();
-        }
-    }
-
     /**
-     * The flooding client, on the JDK's WebSocket client with a lean listener: JsonWsClient keeps
-     * every frame in a copy-on-write list, too slow to read thousands of acks as fast as they come,
-     * and a reader that falls behind can lose the error to the server's abrupt close.
+     * The flooding client, on a raw socket read by a thread of its own that only counts: a
+     * reader that falls behind thousands of acks can lose the error to the server's abrupt close.
      */
-    private final class Flooder implements WebSocket.Listener, AutoCloseable {
+    private final class Flooder implements AutoCloseable {
         final CompletableFuture<JsonObject> firstAck = new CompletableFuture<>();
         final CompletableFuture<JsonObject> error = new CompletableFuture<>();
+        /** The close code; failed when the connection ended without a close frame (reset). */
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         final List<String> unexpected = new CopyOnWriteArrayList<>();
         final AtomicInteger acks = new AtomicInteger();
-        private final CompletableFuture<JsonObject> welcome = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final WebSocket ws;
+        private final RawWebSocket ws;
+        private final Thread reader;
 
         Flooder(String docId) throws Exception {
-            ws = http.newWebSocketBuilder().buildAsync(ConcordDeployment.ws(base, "/ws/docs/" + docId), this)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            send(join("flooder").toString());
-            welcome.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ws = server().rawJoined(docId, "flooder");
+            reader = new Thread(this::read, "flooder-reader");
+            reader.setDaemon(true);
+            reader.start();
         }
 
-        void send(String frame) throws Exception {
-            ws.sendText(frame, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        void send(String frame) throws IOException {
+            ws.sendText(frame);
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                JsonObject message = parse(text);
-                String type = message.getString("type");
-                if (type.equals("welcome")) {
-                    welcome.complete(message);
-                } else if (type.equals("error")) {
-                    error.complete(message);
-                } else if (!type.equals("ack")) {
-                    unexpected.add(text);
-                } else {
-                    acks.incrementAndGet();
-                    if (!firstAck.complete(message) && (message.getInt("rev") != 2 || message.getInt("seq") != 1)) {
-                        unexpected.add(text);
+        private void read() {
+            try {
+                while (true) {
+                    RawWebSocket.Frame frame = ws.read(FLOOD_TIMEOUT);
+                    if (frame.opcode() == RawWebSocket.CLOSE) {
+                        closed.complete(frame.closeCode());
+                        return;
+                    }
+                    JsonObject message = ServerUnderTest.parse(frame.text());
+                    String type = message.getString("type");
+                    if (type.equals("error")) {
+                        error.complete(message);
+                    } else if (!type.equals("ack")) {
+                        unexpected.add(frame.text());
+                    } else {
+                        acks.incrementAndGet();
+                        if (!firstAck.complete(message) && (message.getInt("rev") != 2 || message.getInt("seq") != 1)) {
+                            unexpected.add(frame.text());
+                        }
                     }
                 }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable failure) {
-            closed.completeExceptionally(failure);
-            error.completeExceptionally(failure);
-        }
-
-        @Override
-        public void close() {
-            ws.abort();
-        }
-    }
-
-    /** The one well-behaved client of a test document, and the text that the valid operations made. */
-    private final class Healthy implements AutoCloseable {
-        final String docId;
-        final JsonWsClient ws;
-        String text = "";
-        int rev;
-        long seq;
-        int checks;
-
-        Healthy(String docId) throws Exception {
-            this.docId = docId;
-            ws = connect(docId);
-            ws.send(join("healthy"));
-            JsonObject welcome = ws.await("welcome", TIMEOUT);
-            assertEquals(0, welcome.getInt("rev"), welcome::toString);
-            assertEquals("", welcome.getString("text"), welcome::toString);
-        }
-
-        /** Replaces {@code length} code units at {@code from} with {@code with}, and waits for the ack. */
-        void replace(int from, int length, String with) throws Exception {
-            JsonArrayBuilder ops = Json.createArrayBuilder();
-            int rest = text.length() - from - length;
-            if (from > 0) {
-                ops.add(from);
-            }
-            if (!with.isEmpty()) {
-                ops.add(with);
-            }
-            if (length > 0) {
-                ops.add(-length);
-            }
-            if (rest > 0) {
-                ops.add(rest);
-            }
-            send(Json.createObjectBuilder().add("type", "op").add("rev", rev).add("seq", seq + 1).add("ops", ops)
-                    .build().toString(), text.substring(0, from) + with + text.substring(from + length));
-        }
-
-        /** Inserts at the start with a frame of exactly {@code chars} characters. */
-        void sendPadded(int chars) throws Exception {
-            String frame = paddedOp(rev, seq + 1, text.length(), chars);
-            assertEquals(chars, frame.length());
-            String inserted = frame.substring(frame.indexOf("[\"") + 2, frame.lastIndexOf("\","));
-            send(frame, inserted + text);
-        }
-
-        private void send(String frame, String after) throws Exception {
-            ws.send(frame);
-            JsonObject ack = ws.await("ack", TIMEOUT);
-            seq++;
-            rev++;
-            assertEquals(rev, ack.getInt("rev"), ack::toString);
-            assertEquals(seq, ack.getJsonNumber("seq").longValue(), ack::toString);
-            text = after;
-        }
-
-        /** Another client's valid operation made {@code after}. */
-        void othersMade(String after) {
-            rev++;
-            text = after;
-        }
-
-        /** Still connected, never told of an error, still editing; the document is exactly what the valid ops made. */
-        void assertUnaffected() throws Exception {
-            assertTrue(ws.isOpen(), "the healthy peer was disconnected: " + ws.received());
-            String marker = String.valueOf((char) ('A' + checks++ % 26));
-            replace(0, 1, marker);
-            JsonObject document = parse(get("/api/docs/" + docId, null).body());
-            assertEquals(rev, document.getInt("rev"));
-            assertTrue(text.equals(document.getString("text")), "the document's text is not what the valid ops made");
-            for (String frame : ws.received()) {
-                assertFalse(frame.contains("\"type\":\"error\""), frame);
+            } catch (IOException | RuntimeException e) {
+                closed.completeExceptionally(e);
+                error.completeExceptionally(e);
             }
         }
 

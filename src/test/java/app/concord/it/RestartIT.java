@@ -3,22 +3,25 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.concord.client.ConcordException;
+import app.concord.client.ConnectionState;
+import app.concord.client.DocumentListener;
+import app.concord.client.ReconnectPolicy;
+import app.concord.client.RemoteDocument;
 import app.concord.ot.TextOperation;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,7 +60,8 @@ class RestartIT {
         Path data = work.resolve(setup == ServerProcess.Setup.CONFIGURED ? "data" : "server");
         int port = ServerProcess.freePort();
         String doc = "durable";
-        List<ProtocolClient> clients = new ArrayList<>();
+        List<RemoteDocument> clients = new ArrayList<>();
+        List<Heard> heard = new ArrayList<>();
         List<List<String>> typed = new ArrayList<>();
         ExecutorService typists = Executors.newFixedThreadPool(CLIENTS);
         AtomicBoolean typing = new AtomicBoolean(true);
@@ -65,24 +69,26 @@ class RestartIT {
             List<String> acknowledged = new ArrayList<>();
             try (ServerProcess first = ServerProcess.start(setup, work.resolve("first"), data, port, LIMITS, START)) {
                 for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(ProtocolClient.join(first.ws("/ws/docs/" + doc), "k" + i, "Typist " + i, TIMEOUT));
-                    typed.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+                    Heard h = new Heard();
+                    heard.add(h);
+                    clients.add(new ServerUnderTest(first.http("/")).join(doc, ServerUnderTest.options("k" + i).name("Typist " + i)
+                            .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofSeconds(1))), h));
+                    typed.add(Collections.synchronizedList(new ArrayList<>()));
                 }
                 List<Future<?>> running = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
-                    ProtocolClient c = clients.get(i);
+                    RemoteDocument c = clients.get(i);
+                    Heard h = heard.get(i);
                     List<String> mine = typed.get(i);
                     Random random = new Random(77 + i);
                     int index = i;
                     running.add(typists.submit(() -> {
                         for (int k = 0; typing.get() && k < 100_000; k++) {
                             String token = "<" + index + ":" + k + ">";
-                            synchronized (c) {
-                                String text = c.text();
-                                c.edit(TextOperation.splice(text.length(),
-                                        CollaborationIT.boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), 0, token), token);
-                                mine.add(token);
-                            }
+                            c.edit(text -> TextOperation.splice(text.length(),
+                                    CollaborationIT.boundaryAtOrAfter(text, random.nextInt(text.length() + 1)), 0, token))
+                                    .thenRun(() -> h.acknowledged.add(token));
+                            mine.add(token);
                             if (k % 8 == 0) {
                                 Thread.onSpinWait();
                                 Thread.yield();
@@ -92,17 +98,17 @@ class RestartIT {
                     }));
                 }
                 // Kill once every client has had edits acknowledged, while all are still typing.
-                for (ProtocolClient c : clients) {
-                    awaitAcknowledged(c, 20);
+                for (Heard h : heard) {
+                    awaitAcknowledged(h, 20);
                 }
                 first.kill();
                 typing.set(false);
                 for (Future<?> f : running) {
                     f.get();
                 }
-                for (ProtocolClient c : clients) {
-                    c.awaitClosed(TIMEOUT);
-                    acknowledged.addAll(c.acknowledgedLabels());
+                for (Heard h : heard) {
+                    assertTrue(h.dropped.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the kill went unnoticed");
+                    acknowledged.addAll(h.acknowledgedBeforeTheDrop);
                 }
             }
             try (ServerProcess second = ServerProcess.start(setup, work.resolve("second"), data, port, LIMITS, START)) {
@@ -110,21 +116,19 @@ class RestartIT {
                 for (String token : acknowledged) {
                     assertEquals(1, CollaborationIT.occurrences(recovered, token), "acknowledged " + token + " after the restart");
                 }
-                for (ProtocolClient c : clients) {
-                    c.connect(TIMEOUT);
+                // The clients reconnect by themselves.
+                for (RemoteDocument c : clients) {
+                    c.awaitAcknowledged(TIMEOUT);
                 }
-                for (ProtocolClient c : clients) {
-                    c.awaitSynchronized(TIMEOUT);
-                }
-                int rev = clients.stream().mapToInt(ProtocolClient::revision).max().orElseThrow();
-                for (ProtocolClient c : clients) {
-                    c.awaitRevision(rev, TIMEOUT);
+                int rev = clients.stream().mapToInt(RemoteDocument::revision).max().orElseThrow();
+                for (RemoteDocument c : clients) {
+                    ServerUnderTest.awaitRevision(c, rev, TIMEOUT);
                 }
                 String end = text(second, doc);
                 int total = 0;
                 for (int i = 0; i < CLIENTS; i++) {
                     assertEquals(end, clients.get(i).text(), "replica " + i);
-                    assertTrue(clients.get(i).errors().isEmpty(), clients.get(i).errors().toString());
+                    assertTrue(heard.get(i).errors.isEmpty(), heard.get(i).errors.toString());
                     for (String token : typed.get(i)) {
                         assertEquals(1, CollaborationIT.occurrences(end, token), token + " in the end");
                     }
@@ -136,34 +140,48 @@ class RestartIT {
         } finally {
             typing.set(false);
             typists.shutdownNow();
-            for (ProtocolClient c : clients) {
+            for (RemoteDocument c : clients) {
                 c.close();
             }
         }
     }
 
-    private static void awaitAcknowledged(ProtocolClient c, int edits) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        synchronized (c) {
-            while (c.acknowledgedLabels().size() < edits) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("fewer than " + edits + " edits acknowledged within " + TIMEOUT);
-                }
-                c.wait(Math.max(1, left / 1_000_000));
+    /**
+     * What a client's document tells it: the tokens the server acknowledged, those of them
+     * acknowledged before its first connection dropped (listeners hear events in order, so
+     * when the drop is heard, every earlier acknowledgement has been), and errors.
+     */
+    private static final class Heard implements DocumentListener {
+        final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        final List<String> acknowledgedBeforeTheDrop = new ArrayList<>();
+        final CountDownLatch dropped = new CountDownLatch(1);
+        final List<String> errors = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void stateChanged(ConnectionState state, Throwable cause) {
+            if (state == ConnectionState.RECONNECTING && dropped.getCount() > 0) {
+                acknowledgedBeforeTheDrop.addAll(acknowledged);
+                dropped.countDown();
             }
+        }
+
+        @Override
+        public void error(ConcordException error) {
+            errors.add(error.getMessage());
+        }
+    }
+
+    private static void awaitAcknowledged(Heard h, int edits) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (h.acknowledged.size() < edits) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + edits + " edits acknowledged within " + TIMEOUT);
+            }
+            Thread.sleep(5);
         }
     }
 
     private static String text(ServerProcess server, String doc) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(server.http("/api/docs/" + doc)).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        try (var reader = Json.createReader(new StringReader(response.body()))) {
-            JsonObject body = reader.readObject();
-            return body.getString("text");
-        }
+        return new ServerUnderTest(server.http("/")).json("/api/docs/" + doc).getString("text");
     }
-
 }

@@ -3,26 +3,18 @@ package app.concord.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
+import app.concord.client.ConnectionState;
+import app.concord.client.RemoteDocument;
+import app.concord.ot.TextOperation;
 import jakarta.json.JsonObject;
-import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.Session;
-import java.io.StringReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.glassfish.tyrus.client.ClientManager;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,66 +42,39 @@ public class SecurityIT {
     @ArquillianResource
     private URL base;
 
-    /** Opens and closes a WebSocket whose handshake carries {@code origin}; throws when refused. */
-    private void handshake(String origin) throws Exception {
-        ClientManager client = ClientManager.createClient();
-        try {
-            ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
-                    .configurator(new ClientEndpointConfig.Configurator() {
-                        @Override
-                        public void beforeRequest(Map<String, List<String>> headers) {
-                            headers.put("Origin", List.of(origin));
-                        }
-                    }).build();
-            Session session = client.connectToServer(new Endpoint() {
-                @Override
-                public void onOpen(Session session, EndpointConfig config) {
-                }
-            }, config, ConcordDeployment.ws(base, "/ws/docs/origin-check"));
-            session.close();
-        } finally {
-            client.shutdown();
-        }
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
+    }
+
+    /** The status code a WebSocket handshake whose request carries {@code origin} is answered with. */
+    private int handshakeStatus(String origin) throws Exception {
+        return RawWebSocket.handshakeStatus(ConcordDeployment.HOST, base.getPort(), "/ws/docs/origin-check",
+                Map.of("Origin", origin), TIMEOUT);
     }
 
     /** GET of {@code path}, which may end in a query string. */
     private HttpResponse<String> get(String path) throws Exception {
-        int query = path.indexOf('?');
-        URI uri = query < 0 ? ConcordDeployment.http(base, path)
-                : URI.create(ConcordDeployment.http(base, path.substring(0, query)) + path.substring(query));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return server().get(path);
     }
 
     private static JsonObject json(String body) {
-        try (var reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
+        return ServerUnderTest.parse(body);
     }
 
     @Test
     void aForeignPageCannotOpenAWebSocketButTheServersOwnPageCan() throws Exception {
-        DeploymentException refused = assertThrows(DeploymentException.class, () -> handshake("https://evil.example"));
-        StringBuilder why = new StringBuilder();
-        for (Throwable t = refused; t != null; t = t.getCause()) {
-            why.append(t).append(" / ");
-        }
-        assertTrue(why.toString().contains("403"), why.toString());
-        handshake("http://" + ConcordDeployment.HOST + ":" + base.getPort());
-        try (JsonWsClient noOrigin = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/origin-check"))) {
-            noOrigin.send("{\"type\":\"join\",\"client\":\"tool\"}");
-            noOrigin.await("welcome", TIMEOUT);
+        assertEquals(403, handshakeStatus("https://evil.example"));
+        assertEquals(101, handshakeStatus("http://" + ConcordDeployment.HOST + ":" + base.getPort()));
+        try (RemoteDocument noOrigin = server().join("origin-check", "tool")) {
+            assertEquals(ConnectionState.CONNECTED, noOrigin.state());
         }
     }
 
     @Test
     void aReadOnlyIdWatchesLiveCannotEditAndNeverSeesTheEditableId() throws Exception {
         String doc = "secret-editable-id";
-        try (JsonWsClient writer = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/" + doc))) {
-            writer.send("{\"type\":\"join\",\"client\":\"w\",\"name\":\"Writer\"}");
-            writer.await("welcome", TIMEOUT);
-            writer.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[\"public text\"]}");
-            writer.await("ack", TIMEOUT);
+        try (RemoteDocument writer = server().join(doc, "w")) {
+            writer.append("public text").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
             HttpResponse<String> link = get("/api/docs/" + doc + "/read-only");
             assertEquals(200, link.statusCode(), link.body());
@@ -118,22 +83,21 @@ public class SecurityIT {
             assertNotEquals(doc, readOnly);
             assertEquals(readOnly, json(get("/api/docs/" + doc + "/read-only").body()).getString("readOnlyId"));
 
-            try (JsonWsClient viewer = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/" + readOnly))) {
-                viewer.send("{\"type\":\"join\",\"client\":\"v\",\"name\":\"Viewer\"}");
+            try (RawWebSocket viewer = server().raw(readOnly, TIMEOUT)) {
+                viewer.sendText(ServerUnderTest.joinFrame("v"));
                 JsonObject welcome = viewer.await("welcome", TIMEOUT);
                 assertTrue(welcome.getBoolean("readOnly"));
                 assertEquals(readOnly, welcome.getString("doc"));
                 assertEquals("public text", welcome.getString("text"));
 
-                viewer.send("{\"type\":\"op\",\"rev\":1,\"seq\":1,\"ops\":[\"vandal \",11]}");
+                viewer.sendText(ServerUnderTest.opFrame(1, 1, TextOperation.splice(11, 0, 0, "vandal ")));
                 JsonObject error = viewer.await("error", TIMEOUT);
                 assertEquals("read-only", error.getString("code"));
-                viewer.send("{\"type\":\"ping\"}");
+                viewer.sendText(ServerUnderTest.PING);
                 viewer.await("pong", TIMEOUT); // still open
 
-                writer.send("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[11,\"!\"]}");
+                writer.append("!").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 assertEquals("w", viewer.await("op", TIMEOUT).getString("client"));
-                writer.await("ack", TIMEOUT);
                 for (String frame : viewer.received()) {
                     assertFalse(frame.contains(doc), "a frame to the viewer names the editable id: " + frame);
                 }

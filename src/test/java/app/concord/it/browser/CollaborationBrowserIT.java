@@ -12,7 +12,6 @@ import com.microsoft.playwright.Page;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -99,7 +98,7 @@ public class CollaborationBrowserIT {
     }
 
     private String serverText(String doc) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpResponse<String> response = ConcordDeployment.httpClient(Duration.ofSeconds(30)).send(
                 HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs/" + doc)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
