@@ -76,15 +76,15 @@ public class CollaborationBrowserIT {
         return page;
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private static String text(Page page) {
+    static String text(Page page) {
         return (String) page.evaluate(EDITOR_TEXT);
     }
 
-    private static void awaitSynced(Page page) {
+    static void awaitSynced(Page page) {
         page.waitForFunction("() => document.getElementById('status').dataset.unsynced === '0'"
                 + " && document.getElementById('status').dataset.state === 'connected'");
     }
@@ -99,6 +99,11 @@ public class CollaborationBrowserIT {
     }
 
     private String serverText(String doc) throws Exception {
+        return serverText(base, doc);
+    }
+
+    /** The document's text as the server's HTTP API gives it. */
+    static String serverText(URL base, String doc) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs/" + doc)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -108,7 +113,7 @@ public class CollaborationBrowserIT {
         }
     }
 
-    private static void typeAtEnd(Page page, String text) {
+    static void typeAtEnd(Page page, String text) {
         page.locator(".cm-content").focus();
         page.keyboard().press("Control+End");
         page.keyboard().type(text);
@@ -118,7 +123,7 @@ public class CollaborationBrowserIT {
      * Takes the page's network away and waits until the page has noticed: an open WebSocket
      * survives Chromium's offline emulation until the page itself closes it.
      */
-    private static void goOffline(Page page) {
+    static void goOffline(Page page) {
         page.context().setOffline(true);
         assertThat(page.locator("#status")).hasAttribute("data-state", "offline");
     }
