@@ -61,7 +61,9 @@ function linePrefix(prefix, existing = null) {
       const old = existing?.exec(line.text);
       return { from: line.from, to: line.from + (old ? old[0].length : 0), insert: prefix };
     });
-    view.dispatch({ changes, userEvent: "input", scrollIntoView: true });
+    const changeSet = state.changes(changes);
+    // A caret at the start of a line stays after the new prefix, ready to type.
+    view.dispatch({ changes: changeSet, selection: state.selection.map(changeSet, 1), userEvent: "input", scrollIntoView: true });
     view.focus();
     return true;
   };

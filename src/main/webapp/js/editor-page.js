@@ -35,6 +35,7 @@ const peersList = $("peers");
 let countdown = 0;      // interval that redraws "Reconnecting in N s"
 let shownTitle = null;  // the title last shown and remembered
 let editNotedAt = 0;    // when the recent list last heard that the text changed
+let emptyNotice = false; // the notice says the document is new and empty
 let session;
 
 const view = new EditorView({
@@ -56,6 +57,10 @@ const view = new EditorView({
         if (update.docChanged) {
           if (!preview.hidden) renderPreview(update.state.doc.toString());
           showTitle(update.state.doc.toString());
+          if (emptyNotice && update.state.doc.length > 0) {
+            emptyNotice = false;
+            $("notice").hidden = true;
+          }
           // A snapshot put in place (author "") is no edit; a person's, this one's or a peer's, is.
           const edited = update.transactions.some((tr) => tr.docChanged && tr.annotation(remoteAuthor) !== "");
           if (edited && Date.now() - editNotedAt > 10_000) {
@@ -98,8 +103,6 @@ view.dispatch({ effects: StateEffect.appendConfig.of(reportLocalChanges(session)
 session.start();
 view.focus();
 rememberDocument(docId);
-buildToolbar();
-keepShellForOffline();
 
 function onSessionEvent(event) {
   switch (event.type) {
@@ -116,6 +119,7 @@ function onSessionEvent(event) {
       else if (event.newToThisBrowser && !event.readOnly && view.state.doc.length === 0) {
         showNotice("This is a new, empty document: nobody has written in it yet. If you expected text here, check the link. "
           + "To write together, share this page's link (Copy link).", { kind: "info" });
+        emptyNotice = true;
       }
       return undefined;
     case "conflict":
@@ -260,7 +264,7 @@ const SHEET = [
   ["Mod-z", "Undo your own last edit"],
   ["Mod-Shift-z", "Redo"],
   ["Mod-f", "Find and replace"],
-  ["Tab", "Indent (Escape, then Tab: leave the editor)"],
+  ["Tab", "Leave the editor, to the next control"],
   ["Mod-/", "This list"],
 ];
 
@@ -361,7 +365,8 @@ $("rename").addEventListener("click", () => {
   const title = window.prompt("Title (the document's first line, as a heading):", titleOf(text));
   if (title === null || !title.trim()) return;
   const first = view.state.doc.line(1);
-  const change = /^\s*#/.test(first.text) || (first.text.trim() !== "" && text.indexOf("\n") < 0)
+  // A heading on the first line is replaced; otherwise the title goes above the text.
+  const change = /^ {0,3}#{1,6}(?:\s|$)/.test(first.text)
     ? { from: first.from, to: first.to, insert: `# ${title.trim()}` }
     : { from: 0, insert: `# ${title.trim()}\n\n` };
   view.dispatch({ changes: change, userEvent: "input" });
@@ -433,6 +438,7 @@ function fileName() {
 /** A message above the editor; kind "info" for news, else a problem; action: {label, run}. */
 function showNotice(message, { kind = "problem", action = null } = {}) {
   const notice = $("notice");
+  emptyNotice = false;
   $("notice-text").textContent = message;
   notice.dataset.kind = kind;
   notice.setAttribute("role", kind === "info" ? "status" : "alert");
@@ -460,3 +466,7 @@ function showTitle(text) {
 function setEditable(on) {
   view.dispatch({ effects: editable.reconfigure(on ? [] : [EditorView.editable.of(false), EditorState.readOnly.of(true)]) });
 }
+
+// Last, once every declaration above is initialised.
+buildToolbar();
+keepShellForOffline();

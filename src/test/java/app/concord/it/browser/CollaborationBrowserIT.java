@@ -282,6 +282,7 @@ public class CollaborationBrowserIT {
         Page ada = open("browser-read-only", "Ada");
         typeAtEnd(ada, "Minutes of the meeting");
         awaitSynced(ada);
+        ada.locator("#more summary").click(); // the link is in the More menu
         ada.locator("#copy-read-only-link").click();
         assertThat(ada.locator("#copy-read-only-link")).hasAttribute("data-link", Pattern.compile(".*/d/[A-Za-z0-9_-]{22}"));
         String link = ada.locator("#copy-read-only-link").getAttribute("data-link");
