@@ -26,6 +26,7 @@ import com.microsoft.playwright.options.RequestOptions;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -294,7 +295,11 @@ public class EditorBrowserIT {
         BrowserContext context = page.context();
         // Requests the service worker answers from its cache never reach a route; the ones
         // it sends to the network do (Chromium's ENV), and fail as with no network.
-        Consumer<Route> noNetworkForTheWorker = route -> route.abort("internetdisconnected");
+        AtomicInteger refused = new AtomicInteger();
+        Consumer<Route> noNetworkForTheWorker = route -> {
+            refused.incrementAndGet();
+            route.abort("internetdisconnected");
+        };
 
         goOffline(page);
         context.route("**/*", noNetworkForTheWorker);
@@ -307,6 +312,7 @@ public class EditorBrowserIT {
         page.reload(); // again, with the unsynced edit
         page.waitForFunction("() => (" + EDITOR_TEXT + ")() === 'written online. written offline.'");
         assertEquals("written online. ", CollaborationBrowserIT.serverText(base, "editor-offline-reload"));
+        assertTrue(refused.get() > 0, "the service worker tried the network, and was refused");
 
         context.unroute("**/*", noNetworkForTheWorker);
         context.setOffline(false);
@@ -358,8 +364,9 @@ public class EditorBrowserIT {
     void thePreviewHighlightsCodeAndListsTheContentsAndExportIsStandalone() throws Exception {
         Page page = open("editor-export", "Ada");
         page.locator(".cm-content").focus();
-        page.keyboard().insertText("# Report\n\n## Part one\n\n```java\nint x = 1; // one\n```\n\n## Part two\n\n"
-                + "![logo](/favicon.svg)\n\n<script>window.pwned = 1</script>\n");
+        page.keyboard().insertText("# Report\n\n## Part one\n\n```java\nint x = 1; // one\n```\n\n"
+                + "- [x] draft\n- [ ] review\n\n| who | what |\n| --- | --- |\n| Ada | text |\n\n## Part two\n\n"
+                + "<script>window.pwned = 1</script>\n\n![logo](/favicon.svg)\n");
         page.locator("#toggle-preview").click();
         assertThat(page.locator("#preview .toc a")).hasCount(3);
         assertThat(page.locator("#preview pre code.hljs .hljs-type, #preview pre code.hljs .hljs-keyword").first()).isVisible();
