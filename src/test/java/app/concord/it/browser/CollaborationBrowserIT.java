@@ -184,6 +184,13 @@ public class CollaborationBrowserIT {
         // Bob's caret is drawn at the end of his line in Ada's editor.
         assertThat(ada.locator(".cm-line:has(.cm-peer-caret)")).hasText("- milkBob");
 
+        // Names show for a few seconds after a caret moves: move both, for the screenshots.
+        bob.keyboard().press("ArrowLeft");
+        ada.keyboard().press("ArrowLeft");
+        String labelShown = "name => [...document.querySelectorAll('.cm-peer-label')]"
+                + ".some(l => l.textContent === name && getComputedStyle(l).opacity === '1')";
+        ada.waitForFunction(labelShown, "Bob");
+        bob.waitForFunction(labelShown, "Ada");
         Path shots = Path.of(System.getProperty("concord.it.screenshots", "target/screenshots"));
         Files.createDirectories(shots);
         ada.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("two-people-ada.png")));
