@@ -12,7 +12,8 @@ import { rememberDocument, rememberEdit, forgetRecent } from "./recent.js";
 import { Session } from "./session.js";
 import { collaboration, editorAdapter, remoteAuthor, reportLocalChanges } from "./collab-editor.js";
 import { livePreview, renderMarkdown } from "./preview.js";
-import { COMMANDS, editingKeymap } from "./editing.js";
+import { editingKeymap } from "./editing.js";
+import { buildToolbar, showShortcuts } from "./toolbar.js";
 import { toggleTask } from "./markdown-text.js";
 import { defaultName, fileNameFor, titleOf } from "./names.js";
 import { standaloneHtml } from "./export.js";
@@ -212,76 +213,9 @@ function storedName() {
 
 // ----- toolbar and shortcuts ---------------------------------------------------------------
 
-const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
-const keyLabel = (key) => key.replace("Mod", isMac ? "Cmd" : "Ctrl").replaceAll("-", "+");
-const ICONS = { bold: "B", italic: "I", heading: "H", list: "•", task: "☑", link: "Link", code: "</>", quote: "❝" };
-
-function buildToolbar() {
-  const toolbar = $("toolbar");
-  const buttons = Object.entries(COMMANDS).map(([name, command]) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = `tool tool-${name}`;
-    button.dataset.command = name;
-    button.textContent = ICONS[name];
-    button.setAttribute("aria-label", `${command.label} (${keyLabel(command.key)})`);
-    button.title = `${command.label} (${keyLabel(command.key)})`;
-    button.tabIndex = -1;
-    button.addEventListener("click", () => command.run(view));
-    return button;
-  });
-  const help = document.createElement("button");
-  help.type = "button";
-  help.className = "tool";
-  help.textContent = "?";
-  help.title = `Keyboard shortcuts (${keyLabel("Mod-/")})`;
-  help.setAttribute("aria-label", help.title);
-  help.tabIndex = -1;
-  help.addEventListener("click", openShortcuts);
-  buttons.push(help);
-  buttons[0].tabIndex = 0;
-  toolbar.replaceChildren(...buttons);
-  // One Tab stop for the whole toolbar; arrow keys move within it (WAI-ARIA toolbar pattern).
-  toolbar.addEventListener("keydown", (event) => {
-    const at = buttons.indexOf(document.activeElement);
-    if (at < 0) return;
-    let next = null;
-    if (event.key === "ArrowRight") next = (at + 1) % buttons.length;
-    else if (event.key === "ArrowLeft") next = (at - 1 + buttons.length) % buttons.length;
-    else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = buttons.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    buttons[at].tabIndex = -1;
-    buttons[next].tabIndex = 0;
-    buttons[next].focus();
-  });
-}
-
-const SHEET = [
-  ...Object.values(COMMANDS).map((c) => [c.key, c.label]),
-  ["Enter", "New line; continues a list, task list or quote (on an empty item: ends it)"],
-  ["Mod-z", "Undo your own last edit"],
-  ["Mod-Shift-z", "Redo"],
-  ["Mod-f", "Find and replace"],
-  ["Tab", "Leave the editor, to the next control"],
-  ["Mod-/", "This list"],
-];
-
 function openShortcuts() {
-  $("shortcut-table").tBodies[0].replaceChildren(...SHEET.map(([key, what]) => {
-    const row = document.createElement("tr");
-    const keys = document.createElement("td");
-    const kbd = document.createElement("kbd");
-    kbd.textContent = keyLabel(key);
-    keys.append(kbd);
-    const does = document.createElement("td");
-    does.textContent = what;
-    row.append(keys, does);
-    return row;
-  }));
   closeMenu();
-  $("shortcuts").showModal();
+  showShortcuts($("shortcuts"), $("shortcut-table").tBodies[0]);
 }
 $("shortcuts").addEventListener("close", () => view.focus());
 
@@ -468,5 +402,5 @@ function setEditable(on) {
 }
 
 // Last, once every declaration above is initialised.
-buildToolbar();
+buildToolbar($("toolbar"), view, openShortcuts);
 keepShellForOffline();

@@ -46,7 +46,6 @@ export class Session {
     this.notify = notify;
     this.local = new LocalCopy(docId, storage);
     this.released = false;   // the page is going away: another page load may take the edits
-    this.client = null;      // the state machine, once the base revision is known
     this.early = null;       // edits made while client is null, on earlyBase
     this.earlyBase = "";
     this.peers = new Map();
@@ -57,6 +56,8 @@ export class Session {
     this.copyTimer = null;
     this.status = { state: "connecting" };
     this.welcomed = false;   // operations go out only between a welcome and the next disconnect
+    // The state machine, once a base revision is known: another page load's unsynced edits,
+    // else this browser's copy, else the server's first welcome.
     this.client = this.local.adoptUnsynced();
     if (this.client === null) {
       const copy = this.local.readCopy();

@@ -391,6 +391,33 @@ public class EditorBrowserIT {
     }
 
     @Test
+    void thePreviewScrollsWithTheEditor() {
+        Page page = open("editor-scroll", "Ada");
+        StringBuilder text = new StringBuilder();
+        for (String part : new String[] {"One", "Two", "Three"}) {
+            text.append("## Part ").append(part).append("\n\n");
+            for (int i = 0; i < 40; i++) {
+                text.append("Paragraph ").append(i).append(" of part ").append(part).append(".\n\n");
+            }
+        }
+        page.locator(".cm-content").focus();
+        page.keyboard().insertText(text.toString());
+        page.locator("#toggle-preview").click();
+        assertThat(page.locator("#preview h2")).hasCount(3);
+
+        // Scroll the editor so that "## Part Three" is at its top.
+        page.evaluate("() => { const c = document.querySelector('.cm-content');"
+                + " const view = c.cmTile ? c.cmTile.root.view : c.cmView.view;"
+                + " const line = view.state.doc.toString().split('\\n').indexOf('## Part Three') + 1;"
+                + " view.scrollDOM.scrollTop = view.lineBlockAt(view.state.doc.line(line).from).top; }");
+
+        page.waitForFunction("() => { const p = document.getElementById('preview');"
+                + " const h = [...p.querySelectorAll('h2')][2];"
+                + " return Math.abs(h.getBoundingClientRect().top - p.getBoundingClientRect().top) < 80; }");
+        chromium.assertNoProblems(page);
+    }
+
+    @Test
     void theDarkThemeFollowsTheSystem() throws Exception {
         Page page = open("editor-dark", "Ada", new Browser.NewContextOptions().setViewportSize(1280, 800).setColorScheme(ColorScheme.DARK));
         typeAtEnd(page, "# Night notes\n\n- [ ] sleep\n");
