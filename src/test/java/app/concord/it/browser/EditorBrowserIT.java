@@ -358,6 +358,28 @@ public class EditorBrowserIT {
         chromium.assertNoProblems(page);
     }
 
+    @Test
+    void theToolbarAndTheMenuWorkByKeyboardAlone() throws Exception {
+        Page page = open("editor-keyboard", "Ada");
+        page.keyboard().type("word");
+        page.keyboard().press("Shift+Home");
+        page.keyboard().press("Shift+Tab"); // from the editor to the toolbar: one stop
+        assertEquals("bold", page.evaluate("() => document.activeElement.dataset.command"));
+        page.keyboard().press("ArrowRight");
+        assertEquals("italic", page.evaluate("() => document.activeElement.dataset.command"));
+        page.keyboard().press("Enter");
+        awaitSynced(page);
+        awaitServerText("editor-keyboard", "_word_");
+
+        page.locator("#more summary").focus();
+        page.keyboard().press("Enter");
+        assertThat(page.locator("#download-md")).isVisible();
+        page.keyboard().press("Escape");
+        assertThat(page.locator("#download-md")).isHidden();
+        assertEquals("SUMMARY", page.evaluate("() => document.activeElement.tagName"));
+        chromium.assertNoProblems(page);
+    }
+
     // ----- rendering, export, print --------------------------------------------------------------
 
     @Test
