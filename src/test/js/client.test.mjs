@@ -21,10 +21,11 @@ test("an edit is sent at once, later ones wait in the buffer until the ack", () 
 });
 
 test("a remote operation is transformed past pending edits and the server's insert stays left", () => {
-  const c = new Client({ client: "b", rev: 1 });
-  c.applyLocal(op("Oh, ", 2)); // on "Hi"
-  const { apply } = c.applyRemote(2, "a", 2, op(2, "!"));
-  assert.equal(apply.apply("Oh, Hi"), "Oh, Hi!");
+  const c = new Client({ client: "b", rev: 1, text: "Hi" });
+  c.applyLocal(op("Oh, ", 2));
+  const { operation } = c.applyRemote(2, "a", 2, op(2, "!"));
+  assert.equal(operation.apply("Oh, Hi"), "Oh, Hi!");
+  assert.equal(c.text, "Oh, Hi!");
   assert.deepEqual(c.resend().ops.toWire(), ["Oh, ", 3]);
   assert.equal(c.rev, 2);
 });
@@ -33,12 +34,13 @@ test("after a reconnect the catch-up acknowledges the in-flight edit and the buf
   const c = new Client({ client: "a", rev: 0 });
   c.applyLocal(op("x"));
   c.applyLocal(op(1, "y"));
-  const { apply, send } = c.catchUp([
+  const { operations, send } = c.catchUp([
     { rev: 1, client: "b", seq: 1, ops: op("B") },
     { rev: 2, client: "a", seq: 1, ops: op(1, "x") },
   ]);
-  assert.equal(apply.length, 1);
-  assert.equal(apply[0].apply("xy"), "Bxy");
+  assert.equal(operations.length, 1);
+  assert.equal(operations[0].apply("xy"), "Bxy");
+  assert.equal(c.text, "Bxy");
   assert.equal(send.seq, 2);
   assert.equal(send.rev, 2);
   assert.deepEqual(send.ops.toWire(), [2, "y"]);
@@ -54,7 +56,7 @@ test("a repeated ack of an earlier operation is ignored and a wrong one refused"
 });
 
 test("the state survives a round trip through JSON, for reloads with unsynced edits", () => {
-  const c = new Client({ client: "a", rev: 3, nextSeq: 5 });
+  const c = new Client({ client: "a", rev: 3, nextSeq: 5, text: "ab" });
   c.applyLocal(op(2, "x"));
   c.applyLocal(op(3, "y"));
   const back = Client.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
@@ -62,6 +64,29 @@ test("the state survives a round trip through JSON, for reloads with unsynced ed
   assert.deepEqual(back.resend().ops.toWire(), [2, "x"]);
   assert.equal(back.resend().seq, 5);
   assert.deepEqual(back.pending().toWire(), [2, "xy"]);
+  assert.equal(back.text, "abxy");
+  assert.throws(() => Client.fromJSON({ ...c.toJSON(), text: "a" }), /do not fit/);
+});
+
+test("a client's own in-flight operation, seen among the others, is its acknowledgement", () => {
+  const c = new Client({ client: "a", rev: 0 });
+  c.applyLocal(op("x"));
+  c.applyLocal(op(1, "y"));
+  const own = c.applyRemote(1, "a", 1, op("x"));
+  assert.equal(own.acknowledged, true);
+  assert.ok(own.operation.isIdentity(), "nothing to apply: the text has it already");
+  assert.equal(own.send.seq, 2, "the buffer goes out");
+  const other = c.applyRemote(2, "b", 1, op(1, "!"));
+  assert.equal(other.acknowledged, false);
+  assert.equal(c.text, "x!y", "the server's insert stays left of ours");
+  assert.equal(c.state, "awaiting-confirm");
+});
+
+test("a local edit that does not fit the text is refused and changes nothing", () => {
+  const c = new Client({ client: "a", rev: 0, text: "ab" });
+  assert.throws(() => c.applyLocal(op(5, "x")));
+  assert.equal(c.state, "synchronized");
+  assert.equal(c.text, "ab");
 });
 
 // Convergence: every replica ends equal to the server, whatever the delivery order.
@@ -76,8 +101,8 @@ test("clients converge with a transforming server under random delivery", () => 
         const next = c.state.ack(m.rev, m.seq);
         if (next) c.up.push(next);
       } else {
-        const { apply } = c.state.applyRemote(m.rev, m.client, m.seq, m.ops);
-        if (apply) c.text = apply.apply(c.text);
+        const { operation } = c.state.applyRemote(m.rev, m.client, m.seq, m.ops);
+        c.text = operation.apply(c.text);
       }
     };
     const serve = (c, m) => {
@@ -113,6 +138,7 @@ test("clients converge with a transforming server under random delivery", () => 
     for (const c of clients) {
       assert.equal(c.text, server.text, `seed ${seed}: ${c.id}`);
       assert.equal(c.state.state, "synchronized", `seed ${seed}: ${c.id}`);
+      assert.equal(c.state.text, server.text, `seed ${seed}: ${c.id}'s state machine`);
     }
   }
 });

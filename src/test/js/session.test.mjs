@@ -93,6 +93,7 @@ test("edits made before the server confirms them survive a page reload and are r
   ws2.receive({ type: "ack", rev: 6, seq: 2 });
   assert.equal(second.s.unsyncedCount(), 0);
   assert.equal(storage.getItem("concord.unsynced.doc"), null, "nothing left to keep once confirmed");
+  assert.deepEqual(JSON.parse(storage.getItem("concord.copy.doc")).text, ">abc!?", "the confirmed copy is kept");
   first.s.stop();
   second.s.stop();
 });
@@ -107,9 +108,116 @@ test("another open tab's unsynced edits are not taken over", () => {
   first.s.flush();
   const second = session(storage);
   assert.notEqual(second.s.clientId, first.s.clientId);
-  assert.equal(second.s.initialText(), null);
+  assert.equal(second.s.initialText(), "", "the confirmed copy, not the other tab's edits");
   first.s.stop();
   second.s.stop();
+});
+
+test("a document opened before opens with no connection, takes edits on its revision, and sends them once connected", () => {
+  const storage = new MemoryStorage();
+  const first = session(storage);
+  first.s.start();
+  sockets.at(-1).open();
+  sockets.at(-1).receive({ type: "welcome", doc: "doc", client: first.s.clientId, rev: 2, text: "hello", peers: [], readOnly: false });
+  first.s.stop();
+
+  const second = session(storage);
+  assert.notEqual(second.s.clientId, first.s.clientId, "a synchronised copy is no claim on the old client id");
+  assert.equal(second.s.initialText(), "hello");
+  second.editor.value = "hello";
+  type(second.s, second.editor, " world");
+  assert.equal(second.s.unsyncedCount(), 1);
+  second.s.flush();
+  assert.equal(JSON.parse(storage.getItem("concord.unsynced.doc")).text, "hello world", "kept before any connection");
+  second.s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  assert.equal(ws.sent[0].rev, 2);
+  ws.receive({ type: "welcome", doc: "doc", client: second.s.clientId, rev: 2, ops: [], peers: [], readOnly: false });
+  assert.deepEqual(JSON.parse(JSON.stringify(ws.sent.at(-1))), { type: "op", rev: 2, seq: 1, ops: [5, " world"] });
+  assert.equal(ws.sent.filter((m) => m.type === "op").length, 1, "sent once");
+  ws.receive({ type: "ack", rev: 3, seq: 1 });
+  assert.equal(second.s.unsyncedCount(), 0);
+  second.s.stop();
+});
+
+test("edits typed before the first welcome are kept and placed after the server's text", () => {
+  const storage = new MemoryStorage();
+  const { s, editor } = session(storage);
+  type(s, editor, "Hi");
+  assert.equal(s.unsyncedCount(), 1);
+  s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  assert.equal(ws.sent[0].rev, undefined, "nothing known: a snapshot welcome");
+  ws.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 4, text: "abc\n", peers: [], readOnly: false });
+  assert.equal(editor.value, "abc\nHi");
+  assert.deepEqual(JSON.parse(JSON.stringify(ws.sent.at(-1))), { type: "op", rev: 4, seq: 1, ops: [4, "Hi"] });
+  s.stop();
+});
+
+test("a read-only welcome drops early edits, and the copy remembers the link is read-only", () => {
+  const storage = new MemoryStorage();
+  const events = [];
+  const editor = fakeEditor();
+  const s = new Session({ docId: "doc", url: "ws://t", name: "Ada", editor, notify: (e) => events.push(e), storage });
+  type(s, editor, "vandalism");
+  s.start();
+  sockets.at(-1).open();
+  sockets.at(-1).receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 1, text: "Minutes", peers: [], readOnly: true });
+  assert.equal(editor.value, "Minutes");
+  assert.equal(s.unsyncedCount(), 0);
+  assert.throws(() => s.localEdit(TextOperation.splice(7, 7, 0, "!")), /read-only/);
+  assert.equal(events.find((e) => e.type === "welcome").newToThisBrowser, false, "revision 1 exists");
+  s.stop();
+  const again = session(storage);
+  assert.equal(again.s.readOnly, true);
+  assert.equal(again.s.initialText(), "Minutes");
+  again.s.stop();
+});
+
+test("a welcome at revision 0 to a browser with no copy says the document is new to it", () => {
+  const events = [];
+  const s = new Session({ docId: "doc", url: "ws://t", name: "Ada", editor: fakeEditor(), notify: (e) => events.push(e), storage: new MemoryStorage() });
+  s.start();
+  sockets.at(-1).open();
+  sockets.at(-1).receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 0, text: "", peers: [], readOnly: false });
+  assert.equal(events.find((e) => e.type === "welcome").newToThisBrowser, true);
+  s.stop();
+});
+
+test("when the connection is lost, nobody is shown as present any more", () => {
+  let shown = null;
+  const editor = Object.assign(fakeEditor(), { peers: (p) => { shown = new Map(p); } });
+  const { s } = session(new MemoryStorage(), editor);
+  s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  ws.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 0, text: "", peers: [{ client: "b", name: "Bob", color: "#1565c0" }], readOnly: false });
+  assert.equal(shown.size, 1);
+  ws.close();
+  assert.equal(shown.size, 0);
+  s.stop();
+});
+
+test("the local copy refuses a live page's edits and drops records it cannot read", async () => {
+  const { LocalCopy } = await import("../../main/webapp/js/local-copy.js");
+  const storage = new MemoryStorage();
+  let now = 100_000;
+  const { Client } = await import("../../main/webapp/js/client.js");
+  const client = new Client({ client: "c", rev: 1, text: "ab" });
+  client.applyLocal(TextOperation.splice(2, 2, 0, "c"));
+  new LocalCopy("d", storage, { owner: "one", now: () => now }).saveUnsynced(client);
+  const other = new LocalCopy("d", storage, { owner: "two", now: () => now });
+  assert.equal(other.adoptUnsynced(), null, "its page is alive");
+  now += 10_000;
+  assert.equal(other.adoptUnsynced().text, "abc", "its page is gone");
+  storage.setItem("concord.unsynced.d", JSON.stringify({ client: "c", rev: 1, text: "x", nextSeq: 2, outstanding: { seq: 1, ops: [5, "!"] }, aliveAt: 0 }));
+  assert.equal(other.adoptUnsynced(), null);
+  assert.equal(storage.getItem("concord.unsynced.d"), null);
+  other.saveCopy(5, "new", false);
+  other.saveCopy(4, "old", false);
+  assert.equal(other.readCopy().text, "new", "an older revision never replaces a newer one");
 });
 
 test("reconnect delays grow exponentially, are jittered, and are capped", () => {

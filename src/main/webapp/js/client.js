@@ -1,34 +1,49 @@
 // The client side of server-ordered OT (docs/PROTOCOL.md "Model"), as a state machine with
-// no I/O: Synchronized (nothing in flight), AwaitingAck (one operation in flight) and
+// no I/O: Synchronized (nothing in flight), AwaitingConfirm (one operation in flight) and
 // AwaitingWithBuffer (one in flight, later edits composed into a buffer). The transport
 // feeds it server messages and sends what it returns; the editor applies what it returns.
-// The same machine, in Java, is app.concord.client.ClientDocument.
+// The same machine, in Java, is app.concord.client.ClientDocument: the names of states and
+// methods are the same there (state(), revision(), text(), applyLocal, applyRemote, ack,
+// resend, catchUp, transformCursor).
+//
+// Law: once every pending operation is acknowledged, text equals the server's text at rev.
 
 import { TextOperation, transform, transformRange } from "./ot.js";
+
+export const SYNCHRONIZED = "synchronized";
+export const AWAITING_CONFIRM = "awaiting-confirm";
+export const AWAITING_WITH_BUFFER = "awaiting-with-buffer";
 
 export class Client {
   /**
    * @param {object} s
-   * @param {string} s.client    this tab's client id
+   * @param {string} s.client    this page's client id
    * @param {number} s.rev       last server revision this client has
+   * @param {string} [s.text]    the local text: the server's text at rev plus the pending edits
    * @param {number} [s.nextSeq] seq of the next operation to send (1 for a new client)
-   * @param {{seq:number, op:TextOperation}|null} [s.outstanding] the operation in flight
+   * @param {{seq:number, op:TextOperation}|null} [s.outstanding] the operation in flight, rebased on rev
    * @param {TextOperation|null} [s.buffer] edits made while it is in flight
    */
-  constructor({ client, rev, nextSeq = 1, outstanding = null, buffer = null }) {
+  constructor({ client, rev, text = "", nextSeq = 1, outstanding = null, buffer = null }) {
     this.client = client;
     this.rev = rev;
+    this.text = text;
     this.nextSeq = nextSeq;
     this.outstanding = outstanding;
     this.buffer = buffer;
   }
 
   get state() {
-    return this.outstanding === null ? "synchronized" : this.buffer === null ? "awaiting-ack" : "awaiting-with-buffer";
+    return this.outstanding === null ? SYNCHRONIZED : this.buffer === null ? AWAITING_CONFIRM : AWAITING_WITH_BUFFER;
   }
 
   isSynchronized() {
     return this.outstanding === null;
+  }
+
+  /** The seq of the operation in flight, 0 when none. */
+  inFlightSeq() {
+    return this.outstanding === null ? 0 : this.outstanding.seq;
   }
 
   /** Local edits the server has not acknowledged yet, as one operation (null when none). */
@@ -37,37 +52,48 @@ export class Client {
     return this.buffer === null ? this.outstanding.op : this.outstanding.op.compose(this.buffer);
   }
 
-  /** A local edit was made; returns the op message to send now, or null when it waits in the buffer. */
+  /**
+   * A local edit was made to text; returns the op message to send now, or null when it
+   * waits in the buffer. Throws (changing nothing) when op does not fit the text.
+   */
   applyLocal(op) {
+    const text = op.apply(this.text);
     if (op.isIdentity()) return null;
+    this.text = text;
     if (this.outstanding === null) return this.#send(op);
     this.buffer = this.buffer === null ? op : this.buffer.compose(op);
     return null;
   }
 
   /**
-   * Revision rev, made by author's operation seq, arrived. Returns the operation to apply to
-   * the local text (null when there is nothing to apply) and what to send, if anything. An
-   * entry that is this client's own in-flight operation (seen in a catch-up) is its ack.
+   * Revision rev, made by author's operation seq, arrived. Returns the operation to apply
+   * to the local text and what to send, if anything. When it is this client's own
+   * in-flight operation (seen in a catch-up after a reconnect) it is the acknowledgement:
+   * the operation is the identity and send is the waiting buffer, if any.
    */
   applyRemote(rev, author, seq, op) {
     this.#expectNext(rev, "operation");
-    if (author === this.client && this.outstanding !== null && seq === this.outstanding.seq) {
-      return { apply: null, send: this.ack(rev, seq) };
+    if (author === this.client && seq === this.inFlightSeq()) {
+      return { operation: TextOperation.identity(this.text.length), send: this.ack(rev, seq), acknowledged: true };
     }
     let toApply = op;
-    if (this.outstanding !== null) {
-      const [opPast, outstandingPast] = transform(op, this.outstanding.op);
-      this.outstanding = { seq: this.outstanding.seq, op: outstandingPast };
+    let outstanding = this.outstanding;
+    let buffer = this.buffer;
+    if (outstanding !== null) {
+      const [opPast, outstandingPast] = transform(op, outstanding.op);
+      outstanding = { seq: outstanding.seq, op: outstandingPast };
       toApply = opPast;
-      if (this.buffer !== null) {
-        const [opPastBuffer, bufferPast] = transform(toApply, this.buffer);
-        this.buffer = bufferPast;
+      if (buffer !== null) {
+        const [opPastBuffer, bufferPast] = transform(toApply, buffer);
+        buffer = bufferPast;
         toApply = opPastBuffer;
       }
     }
+    this.text = toApply.apply(this.text);
+    this.outstanding = outstanding;
+    this.buffer = buffer;
     this.rev = rev;
-    return { apply: toApply, send: null };
+    return { operation: toApply, send: null, acknowledged: false };
   }
 
   /**
@@ -76,9 +102,11 @@ export class Client {
    * already applied) is ignored.
    */
   ack(rev, seq) {
-    if (this.outstanding === null || seq !== this.outstanding.seq) {
-      if (seq < this.nextSeq && rev <= this.rev) return null;
-      throw new Error(`ack of operation ${seq} at revision ${rev}, but ${this.outstanding === null ? "nothing" : "operation " + this.outstanding.seq} is in flight`);
+    const inFlight = this.inFlightSeq();
+    if (seq !== inFlight) {
+      const acknowledgedBefore = seq < this.nextSeq && (inFlight === 0 || seq < inFlight) && rev <= this.rev;
+      if (acknowledgedBefore) return null;
+      throw new Error(`ack of operation ${seq} at revision ${rev}, but ${inFlight === 0 ? "nothing" : "operation " + inFlight} is in flight at revision ${this.rev}`);
     }
     this.#expectNext(rev, "ack");
     this.rev = rev;
@@ -101,18 +129,16 @@ export class Client {
    * returning the operations to apply locally, in order, and the single message to resend.
    */
   catchUp(revisions) {
-    const apply = [];
-    let send = null;
+    const operations = [];
     for (const r of revisions) {
-      const result = this.applyRemote(r.rev, r.client, r.seq, r.ops);
-      if (result.apply !== null && !result.apply.isIdentity()) apply.push(result.apply);
-      if (result.send !== null) send = result.send;
+      const { operation } = this.applyRemote(r.rev, r.client, r.seq, r.ops);
+      if (!operation.isIdentity()) operations.push(operation);
     }
-    return { apply, send: send ?? this.resend() };
+    return { operations, send: this.resend() };
   }
 
   /** A peer's selection at this.rev, moved past the local edits the server has not seen. */
-  toLocalRanges(ranges) {
+  transformCursor(ranges) {
     const pending = this.pending();
     return pending === null ? ranges : ranges.map((r) => transformRange(r, pending, false));
   }
@@ -122,20 +148,30 @@ export class Client {
     return {
       client: this.client,
       rev: this.rev,
+      text: this.text,
       nextSeq: this.nextSeq,
       outstanding: this.outstanding && { seq: this.outstanding.seq, ops: this.outstanding.op.toWire() },
       buffer: this.buffer && this.buffer.toWire(),
     };
   }
 
+  /** The client toJSON described; throws when j is not one (pending edits that do not fit its text). */
   static fromJSON(j) {
-    return new Client({
+    const client = new Client({
       client: j.client,
       rev: j.rev,
+      text: j.text,
       nextSeq: j.nextSeq,
       outstanding: j.outstanding && { seq: j.outstanding.seq, op: TextOperation.fromWire(j.outstanding.ops) },
       buffer: j.buffer && TextOperation.fromWire(j.buffer),
     });
+    if (typeof client.client !== "string" || !Number.isInteger(client.rev) || typeof client.text !== "string"
+        || !Number.isInteger(client.nextSeq) || client.nextSeq < 1) {
+      throw new Error("not a stored client");
+    }
+    const pending = client.pending();
+    if (pending !== null && pending.targetLength !== client.text.length) throw new Error("pending edits do not fit the text");
+    return client;
   }
 
   #send(op) {

@@ -54,15 +54,21 @@ function mapRange(changes, [anchor, head], byAuthor) {
 
 const clamp = (ranges, length) => ranges.map(([a, h]) => [Math.min(Math.max(a, 0), length), Math.min(Math.max(h, 0), length)]);
 
+/**
+ * A peer's caret with their name above it. The name shows when the caret moves and then
+ * fades (CSS), so that it does not keep covering the line above; moved counts the peer's
+ * caret moves, so that a move draws a new label.
+ */
 class CaretWidget extends WidgetType {
-  constructor(name, color) {
+  constructor(name, color, moved) {
     super();
     this.name = name;
     this.color = color;
+    this.moved = moved;
   }
 
   eq(other) {
-    return other.name === this.name && other.color === this.color;
+    return other.name === this.name && other.color === this.color && other.moved === this.moved;
   }
 
   toDOM() {
@@ -83,9 +89,9 @@ class CaretWidget extends WidgetType {
 }
 
 const peersField = StateField.define({
-  create: () => ({ peers: new Map(), cursors: new Map() }),
+  create: () => ({ peers: new Map(), cursors: new Map(), moves: new Map() }),
   update(value, tr) {
-    let { peers, cursors } = value;
+    let { peers, cursors, moves } = value;
     if (tr.docChanged && cursors.size > 0) {
       const author = tr.annotation(remoteAuthor);
       cursors = new Map([...cursors].map(([client, ranges]) => [client, ranges.map((r) => mapRange(tr.changes, r, client === author))]));
@@ -97,16 +103,18 @@ const peersField = StateField.define({
       } else if (effect.is(setCursor)) {
         cursors = new Map(cursors);
         cursors.set(effect.value.client, clamp(effect.value.ranges, tr.state.doc.length));
+        moves = new Map(moves);
+        moves.set(effect.value.client, (moves.get(effect.value.client) ?? 0) + 1);
       }
     }
-    return peers === value.peers && cursors === value.cursors ? value : { peers, cursors };
+    return peers === value.peers && cursors === value.cursors ? value : { peers, cursors, moves };
   },
   provide: (field) => EditorView.decorations.compute([field], (state) => {
-    const { peers, cursors } = state.field(field);
+    const { peers, cursors, moves } = state.field(field);
     const decorations = [];
     for (const [client, ranges] of cursors) {
       const peer = peers.get(client);
-      if (!peer) continue;
+      if (!peer || peer.readOnly) continue; // a viewer's selection is theirs alone
       for (const [anchor, head] of ranges) {
         const from = Math.min(anchor, head);
         const to = Math.max(anchor, head);
@@ -116,7 +124,7 @@ const peersField = StateField.define({
             attributes: { style: `background-color: ${peer.color}33` },
           }).range(from, to));
         }
-        decorations.push(Decoration.widget({ widget: new CaretWidget(peer.name, peer.color), side: 1 }).range(head));
+        decorations.push(Decoration.widget({ widget: new CaretWidget(peer.name, peer.color, moves.get(client) ?? 0), side: 1 }).range(head));
       }
     }
     return Decoration.set(decorations, true);

@@ -27,3 +27,10 @@ export function documentIdFrom(text, base = "http://localhost/") {
 export function documentPath(id) {
   return "/d/" + encodeURIComponent(id);
 }
+
+/** A random id of length characters from the protocol's id alphabet (client ids, page ids). */
+export function randomId(length) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return Array.from(bytes, (b) => alphabet[b & 63]).join("");
+}

@@ -62,7 +62,9 @@ const markdownParser = {
     return inline(stream);
   },
 
-  languageData: {commentTokens: {block: {open: "<!--", close: "-->"}}},
+  // Only ( and [ close themselves: in prose a quote or apostrophe is rarely a pair, and a
+  // "{" with Enter left its auto-inserted "}" on a line of its own below the caret.
+  languageData: {commentTokens: {block: {open: "<!--", close: "-->"}}, closeBrackets: {brackets: ["(", "["]}},
 };
 
 function inline(stream) {

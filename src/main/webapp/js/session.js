@@ -1,26 +1,31 @@
 // One person's editing session on one document: the OT client state machine, the
-// connection, presence, and the promise that no keystroke is lost. Edits the server has not
-// acknowledged are kept in localStorage, so that closing the tab or reloading while offline
-// loses nothing: the next page load of the document adopts them, rebases them on whatever
-// happened meanwhile, and sends them with their original seq (the server applies each once).
+// connection, presence, and the promise that no keystroke is lost. What the browser keeps
+// between page loads (unsynced edits, the last confirmed text) is local-copy.js's job; this
+// module decides when to keep it.
+//
+// The editor is editable from the first moment: with a copy from an earlier visit, edits
+// are made on that revision and sent once connected; with none, edits made before the
+// server's first welcome are kept aside and placed after the server's text when it arrives.
 //
 // The session never touches the editor directly: it calls the editor adapter it is given.
 
-import { TextOperation } from "./ot.js";
+import { TextOperation, transform } from "./ot.js";
 import { Client } from "./client.js";
 import { Connection } from "./connection.js";
+import { LocalCopy } from "./local-copy.js";
+import { randomId } from "./doc-id.js";
 
-const STORAGE_PREFIX = "concord.unsynced.";
 const ALIVE_EVERY_MS = 2_000;
-const ABANDONED_AFTER_MS = 6_000;
 const CURSOR_DELAY_MS = 50;
+const SAVE_DELAY_MS = 200;
+const COPY_DELAY_MS = 1_000;
 
 /**
  * @typedef {object} EditorAdapter
  * @property {() => string} text                      the editor's current text
  * @property {(text: string) => void} reset            replace everything (a snapshot), outside undo history
  * @property {(op: TextOperation, author: string) => void} applyRemote  apply a peer's edit, outside undo history
- * @property {(peers: Map<string, object>) => void} peers  who is here: client -> {name, color, ranges?}
+ * @property {(peers: Map<string, object>) => void} peers  who is here: client -> {name, color, ranges?, readOnly?}
  * @property {(client: string, ranges: number[][]) => void} cursor  a peer's selection in local coordinates
  */
 
@@ -39,34 +44,35 @@ export class Session {
     this.name = name;
     this.editor = editor;
     this.notify = notify;
-    this.storage = storage;
-    this.key = STORAGE_PREFIX + docId;
-    this.owner = randomId(12);
+    this.local = new LocalCopy(docId, storage);
     this.released = false;   // the page is going away: another page load may take the edits
-    this.client = null;      // Client state machine, from the first welcome on
-    this.confirmed = "";     // the text at client.rev: what the server has
+    this.early = null;       // edits made while client is null, on earlyBase
+    this.earlyBase = "";
     this.peers = new Map();
     this.readOnly = false;
-    this.editsInFlight = 0;  // local edits carried by the operation in flight
-    this.editsBuffered = 0;  // local edits waiting in the buffer
     this.cursor = null;      // our selection, to send when synchronized
     this.cursorSent = null;
     this.saveTimer = null;
+    this.copyTimer = null;
     this.status = { state: "connecting" };
     this.welcomed = false;   // operations go out only between a welcome and the next disconnect
-    const adopted = this.#adoptUnsynced();
-    this.clientId = adopted?.client ?? randomId(16);
-    if (adopted) {
-      this.client = Client.fromJSON(adopted);
-      this.confirmed = adopted.confirmed;
-      this.editsInFlight = adopted.edits ?? 1;
-      this.resumed = true;
+    // The state machine, once a base revision is known: another page load's unsynced edits,
+    // else this browser's copy, else the server's first welcome.
+    this.client = this.local.adoptUnsynced();
+    if (this.client === null) {
+      const copy = this.local.readCopy();
+      if (copy !== null) {
+        this.client = new Client({ client: randomId(16), rev: copy.rev, text: copy.text });
+        this.readOnly = copy.readOnly;
+      }
     }
+    this.hadCopy = this.client !== null;
+    this.clientId = this.client?.client ?? randomId(16);
     this.connection = new Connection(url, {
       open: () => this.#join(),
       message: (m) => this.#receive(m),
       status: (s) => {
-        if (s.state !== "connected") this.welcomed = false;
+        if (s.state !== "connected") this.#disconnected();
         this.status = s;
         this.#report();
       },
@@ -74,11 +80,9 @@ export class Session {
     this.aliveTimer = setInterval(() => this.#markAlive(), ALIVE_EVERY_MS);
   }
 
-  /** The text to show before the first welcome: the stored unsynced edits applied to what the server had. */
+  /** The text to show before the first welcome (this browser's copy with its unsynced edits), or null. */
   initialText() {
-    if (this.client === null) return null;
-    const pending = this.client.pending();
-    return pending === null ? this.confirmed : pending.apply(this.confirmed);
+    return this.client === null ? null : this.client.text;
   }
 
   start() {
@@ -93,25 +97,24 @@ export class Session {
     this.connection.stop();
   }
 
-  /** Local edits the server has not acknowledged. */
+  /** Local operations the server has not acknowledged (in flight, buffered, or made before the first welcome). */
   unsyncedCount() {
-    return this.editsInFlight + this.editsBuffered;
+    const client = this.client;
+    const pending = client === null ? 0 : client.isSynchronized() ? 0 : client.buffer === null ? 1 : 2;
+    return pending + (this.early === null ? 0 : 1);
   }
 
   /** The editor changed the text: op is based on the previous editor text. */
   localEdit(op) {
     if (op.isIdentity()) return;
-    if (this.client === null || this.readOnly) {
-      throw new Error(this.readOnly ? "this document is read-only" : "not ready for edits yet");
-    }
-    const out = this.client.applyLocal(op);
-    if (out !== null) {
-      this.editsInFlight = 1;
-      this.#send(out); // when offline, resent after the next welcome
+    if (this.readOnly) throw new Error("this document is read-only");
+    if (this.client === null) {
+      this.early = this.early === null ? op : this.early.compose(op);
     } else {
-      this.editsBuffered++;
+      const out = this.client.applyLocal(op);
+      if (out !== null) this.#send(out); // when offline, resent after the next welcome
+      this.#scheduleSave();
     }
-    this.#scheduleSave();
     this.#report();
   }
 
@@ -130,13 +133,12 @@ export class Session {
   }
 
   /**
-   * Writes unsynced edits now. With leaving, the page is going away: its record is released
-   * so that the next page load of this document (a reload) takes the edits over at once.
+   * Writes what is kept now. With leaving, the page is going away: its unsynced edits are
+   * released so that the next page load of this document (a reload) takes them over at once.
    */
   flush({ leaving = false } = {}) {
     // Unloading fires pagehide before visibilitychange: once released, later flushes keep it so.
     if (leaving) this.released = true;
-    clearTimeout(this.saveTimer);
     this.#save();
   }
 
@@ -181,70 +183,76 @@ export class Session {
 
   #welcome(m) {
     this.readOnly = m.readOnly === true;
-    if ("text" in m) {
-      const pending = this.client?.pending() ?? null;
-      if (pending !== null) {
-        // The server cannot give us the history to rebase on: keep the person's words safe.
-        this.notify({ type: "conflict", text: this.editor.text() });
-      }
-      const nextSeq = this.client?.nextSeq ?? 1;
-      this.client = new Client({ client: this.clientId, rev: m.rev, nextSeq });
-      this.confirmed = m.text;
-      this.editsInFlight = this.editsBuffered = 0;
-      if (this.editor.text() !== m.text) this.editor.reset(m.text);
-    } else {
-      for (const r of m.ops) this.#remoteOp({ ...r, ops: r.ops });
-      this.welcomed = true;
-      const resend = this.client.resend();
-      if (resend !== null) this.#send(resend);
-    }
     this.welcomed = true;
-    this.peers = new Map(m.peers.map((p) => [p.client, { ...p, ranges: p.ranges }]));
+    if ("text" in m) {
+      this.#snapshot(m);
+    } else {
+      const seqBefore = this.client.nextSeq;
+      for (const r of m.ops) this.#remoteOp(r);
+      // Unless the catch-up acknowledged the operation in flight and sent the buffer, resend.
+      if (this.client.nextSeq === seqBefore) {
+        const resend = this.client.resend();
+        if (resend !== null) this.#send(resend);
+      }
+    }
+    this.peers = new Map(m.peers.map((p) => [p.client, { ...p }]));
     this.editor.peers(this.peers);
     for (const p of m.peers) {
-      if (p.ranges) this.editor.cursor(p.client, this.client.toLocalRanges(p.ranges));
+      if (p.ranges) this.editor.cursor(p.client, this.client.transformCursor(p.ranges));
     }
     this.connection.healthy();
     this.cursorSent = null;
     this.#sendCursor();
-    this.#scheduleSave();
-    this.notify({ type: "welcome", readOnly: this.readOnly, rev: m.rev });
+    this.#save();
+    this.notify({ type: "welcome", readOnly: this.readOnly, rev: m.rev, newToThisBrowser: !this.hadCopy && m.rev === 0 });
     this.#report();
+  }
+
+  /** A welcome with the whole text: the base of everything from here on. */
+  #snapshot(m) {
+    if (this.client !== null && !this.client.isSynchronized()) {
+      // The server cannot give us the history to rebase on: keep the person's words safe.
+      this.notify({ type: "conflict", text: this.editor.text() });
+    }
+    const nextSeq = this.client?.nextSeq ?? 1;
+    this.client = new Client({ client: this.clientId, rev: m.rev, text: m.text, nextSeq });
+    const early = this.early;
+    this.early = null;
+    if (early !== null && !this.readOnly) {
+      // Place the early edits after the server's text, as if the server's came first.
+      const serverOp = new TextOperation().insert(m.text).delete(this.earlyBase.length);
+      const [serverPast, earlyPast] = transform(serverOp, early);
+      this.editor.applyRemote(serverPast, "");
+      this.localEdit(earlyPast);
+    } else if (this.editor.text() !== m.text) {
+      this.editor.reset(m.text);
+    }
   }
 
   #remoteOp(m) {
     const op = m.ops instanceof TextOperation ? m.ops : TextOperation.fromWire(m.ops);
-    const inFlight = this.client.outstanding;
-    const { apply, send } = this.client.applyRemote(m.rev, m.client, m.seq, op);
-    if (m.client === this.clientId && inFlight !== null && m.seq === inFlight.seq) {
-      // our own in-flight operation, seen in a catch-up: it is the acknowledgement
-      this.confirmed = inFlight.op.apply(this.confirmed);
+    const { operation, send, acknowledged } = this.client.applyRemote(m.rev, m.client, m.seq, op);
+    if (acknowledged) {
       this.#acknowledged(send);
       return;
     }
-    this.confirmed = op.apply(this.confirmed);
-    if (apply !== null && !apply.isIdentity()) this.editor.applyRemote(apply, m.client);
-    if (this.client.outstanding !== null) this.#scheduleSave();
+    if (!operation.isIdentity()) this.editor.applyRemote(operation, m.client);
+    this.#scheduleSave();
   }
 
   #ack(m) {
-    const inFlight = this.client.outstanding;
+    const inFlight = this.client.inFlightSeq() === m.seq;
     const next = this.client.ack(m.rev, m.seq);
-    if (inFlight === null || inFlight.seq !== m.seq) return; // a repeated ack
-    this.confirmed = inFlight.op.apply(this.confirmed);
-    this.#acknowledged(next);
+    if (inFlight) this.#acknowledged(next); // else a repeated ack
   }
 
   #acknowledged(next) {
     if (next !== null) {
-      this.editsInFlight = this.editsBuffered;
-      this.editsBuffered = 0;
       this.#send(next);
       this.#scheduleSave();
     } else {
-      this.editsInFlight = this.editsBuffered = 0;
       this.#sendCursor();
-      this.flush(); // everything is confirmed: nothing to keep, at once
+      this.#save(); // everything is confirmed: nothing to keep, at once
     }
     this.#report();
   }
@@ -253,7 +261,16 @@ export class Session {
     if (m.rev !== this.client.rev) return; // stale: a newer one follows
     const peer = this.peers.get(m.client);
     if (peer) peer.ranges = m.ranges;
-    this.editor.cursor(m.client, this.client.toLocalRanges(m.ranges));
+    this.editor.cursor(m.client, this.client.transformCursor(m.ranges));
+  }
+
+  /** Not connected: nobody is known to be here, and nobody's caret is known to be where it was. */
+  #disconnected() {
+    this.welcomed = false;
+    if (this.peers.size > 0) {
+      this.peers = new Map();
+      this.editor.peers(this.peers);
+    }
   }
 
   #error(m) {
@@ -268,8 +285,9 @@ export class Session {
   #discardStateKeepingText() {
     this.notify({ type: "conflict", text: this.editor.text() });
     this.client = null;
-    this.editsInFlight = this.editsBuffered = 0;
-    this.storage.removeItem(this.key);
+    this.early = null;
+    this.earlyBase = this.editor.text();
+    this.local.dropUnsynced();
   }
 
   #send(message) {
@@ -277,36 +295,30 @@ export class Session {
   }
 
   #sendCursor() {
-    if (!this.welcomed || this.client === null || !this.client.isSynchronized() || this.cursor === null) return;
+    if (!this.welcomed || this.readOnly || this.client === null || !this.client.isSynchronized() || this.cursor === null) return;
     const ranges = this.cursor;
     if (JSON.stringify(ranges) === JSON.stringify(this.cursorSent)) return;
     if (this.connection.send({ type: "cursor", rev: this.client.rev, ranges })) this.cursorSent = ranges;
   }
 
   #scheduleSave() {
-    if (this.saveTimer !== null) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      this.#save();
-    }, 200);
+    if (this.client !== null && this.client.isSynchronized()) {
+      // Only the confirmed copy changes: it is kept less often, it can be large.
+      if (this.copyTimer === null) this.copyTimer = setTimeout(() => this.#save(), COPY_DELAY_MS);
+      return;
+    }
+    if (this.saveTimer === null) this.saveTimer = setTimeout(() => this.#save(), SAVE_DELAY_MS);
   }
 
-  /** Keeps unsynced edits in localStorage, or removes the record once everything is acknowledged. */
+  /** Keeps unsynced edits, or the confirmed copy once everything is acknowledged. */
   #save() {
-    this.saveTimer = null;
-    const aliveAt = this.released ? 0 : Date.now();
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.copyTimer);
+    this.saveTimer = this.copyTimer = null;
+    if (this.client === null) return;
     try {
-      if (this.client === null || this.client.isSynchronized()) {
-        this.storage.removeItem(this.key);
-        return;
-      }
-      this.storage.setItem(this.key, JSON.stringify({
-        ...this.client.toJSON(),
-        confirmed: this.confirmed,
-        edits: this.unsyncedCount(),
-        owner: this.owner,
-        aliveAt,
-      }));
+      this.local.saveUnsynced(this.client, { released: this.released });
+      if (this.client.isSynchronized() && this.welcomed) this.local.saveCopy(this.client.rev, this.client.text, this.readOnly);
     } catch (e) {
       this.notify({ type: "problem", message: "Unsynced edits could not be saved in this browser: " + e.message });
     }
@@ -316,32 +328,7 @@ export class Session {
     if (this.client !== null && !this.client.isSynchronized()) this.#save();
   }
 
-  /** Takes over another page's unsynced edits of this document, unless that page is still open. */
-  #adoptUnsynced() {
-    let stored;
-    try {
-      stored = JSON.parse(this.storage.getItem(this.key) ?? "null");
-    } catch {
-      return null;
-    }
-    if (stored === null || typeof stored.confirmed !== "string") return null;
-    if (Date.now() - (stored.aliveAt ?? 0) < ABANDONED_AFTER_MS) return null; // another tab owns it
-    try {
-      Client.fromJSON(stored).pending()?.apply(stored.confirmed);
-    } catch {
-      this.storage.removeItem(this.key);
-      return null;
-    }
-    return stored;
-  }
-
   #report() {
     this.notify({ type: "status", ...this.status, unsynced: this.unsyncedCount() });
   }
-}
-
-export function randomId(length) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  return Array.from(bytes, (b) => alphabet[b & 63]).join("");
 }

@@ -30,10 +30,13 @@ import java.util.OptionalInt;
  */
 public final class DocumentAuthority {
 
-    /** Cursor colours, chosen to stay readable on a light background and distinct from each other. */
+    /**
+     * Cursor colours, distinct from each other; white name labels on each meet WCAG AA (at
+     * least 4.5:1, checked by src/test/js/contrast.test.mjs).
+     */
     static final List<String> COLORS = List.of(
-            "#d81b60", "#1e88e5", "#43a047", "#f4511e", "#8e24aa", "#00897b",
-            "#fb8c00", "#3949ab", "#c0ca33", "#6d4c41", "#00acc1", "#e53935");
+            "#c2185b", "#1565c0", "#2e7d32", "#bf360c", "#7b1fa2", "#00796b",
+            "#b45309", "#3949ab", "#827717", "#6d4c41", "#00838f", "#c62828");
 
     private final String id;
     private final TextBuffer text;
@@ -189,14 +192,16 @@ public final class DocumentAuthority {
     }
 
     /**
-     * Marks {@code client} present under {@code name}. A client already present (a
-     * reconnect) keeps its colour; a new one gets the first colour nobody here is using,
-     * starting from one derived from its id so that it tends to keep the same colour.
+     * Marks {@code client} present under {@code name}, as an editor or (with {@code readOnly})
+     * a viewer. A client already present (a reconnect) keeps its colour; a new one gets the
+     * first colour nobody here is using, starting from one derived from its name (or, without
+     * one, its id): a person who reloads the page is a new client under the same name, and
+     * keeps their colour.
      */
-    public Peer join(String client, String name) {
+    public Peer join(String client, String name, boolean readOnly) {
         Peer existing = peers.get(client);
-        String color = existing != null ? existing.color() : freeColor(client);
-        Peer peer = new Peer(client, name, color, existing != null ? existing.ranges() : List.of());
+        String color = existing != null ? existing.color() : freeColor(name.isBlank() ? client : name);
+        Peer peer = new Peer(client, name, color, existing != null ? existing.ranges() : List.of(), readOnly);
         peers.put(client, peer);
         return peer;
     }
@@ -296,8 +301,8 @@ public final class DocumentAuthority {
         }
     }
 
-    private String freeColor(String client) {
-        int start = Math.floorMod(client.hashCode(), COLORS.size());
+    private String freeColor(String key) {
+        int start = Math.floorMod(key.hashCode(), COLORS.size());
         for (int i = 0; i < COLORS.size(); i++) {
             String candidate = COLORS.get((start + i) % COLORS.size());
             if (peers.values().stream().noneMatch(p -> p.color().equals(candidate))) {

@@ -164,7 +164,7 @@ public final class LiveDocument {
             Member member = new Member(join.client(), connection, readOnly);
             members.put(join.client(), member);
             Peer before = authority.peer(join.client());
-            Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name());
+            Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name(), readOnly);
             // A rejoin under a new name is how a client renames itself: the others hear it as peer-joined.
             boolean announce = before == null || !before.name().equals(peer.name());
             int rev = authority.revision();

@@ -355,6 +355,9 @@ public final class JsonCodec {
             out.append(",\"ranges\":");
             ranges(p.ranges(), out);
         }
+        if (p.readOnly()) {
+            out.append(",\"readOnly\":true");
+        }
         out.append('}');
     }
 

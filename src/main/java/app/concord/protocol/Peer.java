@@ -5,16 +5,21 @@ import java.util.List;
 
 /**
  * Someone who has the document open: their stable client id, display name, the colour
- * their cursor is drawn in, and their selection at the authority's current revision
- * (empty until they send one).
+ * their cursor is drawn in, their selection at the authority's current revision (empty
+ * until they send one), and whether they only watch (a read-only link).
  */
-public record Peer(String client, String name, String color, List<Range> ranges) {
+public record Peer(String client, String name, String color, List<Range> ranges, boolean readOnly) {
 
     public Peer {
         ranges = List.copyOf(ranges);
     }
 
+    /** An editor. */
+    public Peer(String client, String name, String color, List<Range> ranges) {
+        this(client, name, color, ranges, false);
+    }
+
     public Peer withRanges(List<Range> newRanges) {
-        return new Peer(client, name, color, newRanges);
+        return new Peer(client, name, color, newRanges, readOnly);
     }
 }

@@ -262,7 +262,7 @@ class DocumentAuthorityTest {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             Set<String> colours = new HashSet<>();
             for (int i = 0; i < 12; i++) {
-                colours.add(doc.join("client-" + i, "Peer " + i).color());
+                colours.add(doc.join("client-" + i, "Peer " + i, false).color());
             }
             assertEquals(12, colours.size());
             assertTrue(DocumentAuthority.COLORS.containsAll(colours));
@@ -272,10 +272,10 @@ class DocumentAuthorityTest {
         void keepsAPeersColourAndSelectionWhenItJoinsAgain() {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             doc.receive(0, "a1", 1, op("hello"));
-            Peer ada = doc.join("a1", "Ada");
-            doc.join("b2", "Bob");
+            Peer ada = doc.join("a1", "Ada", false);
+            doc.join("b2", "Bob", false);
             doc.moveCursor("a1", 1, List.of(new Range(1, 3)));
-            Peer again = doc.join("a1", "Ada L.");
+            Peer again = doc.join("a1", "Ada L.", false);
             assertEquals(new Peer("a1", "Ada L.", ada.color(), List.of(new Range(1, 3))), again);
             assertEquals(List.of("a1", "b2"), doc.peers().stream().map(Peer::client).collect(Collectors.toList()));
         }
@@ -283,20 +283,37 @@ class DocumentAuthorityTest {
         @Test
         void forgetsAPeerThatLeavesAndGivesItTheSameColourWhenFree() {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
-            Peer ada = doc.join("a1", "Ada");
-            Peer bob = doc.join("b2", "Bob");
+            Peer ada = doc.join("a1", "Ada", false);
+            Peer bob = doc.join("b2", "Bob", false);
             assertTrue(doc.leave("a1"));
             assertFalse(doc.leave("a1"));
             assertFalse(doc.isPresent("a1"));
             assertEquals(List.of(bob), List.copyOf(doc.peers()));
-            assertEquals(ada.color(), doc.join("a1", "Ada").color());
+            assertEquals(ada.color(), doc.join("a1", "Ada", false).color());
+        }
+
+        @Test
+        void aPersonWhoReloadsKeepsTheirColourUnderANewClientId() {
+            DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
+            Peer before = doc.join("first-page-load", "Ada", false);
+            doc.join("b2", "Bob", false);
+            doc.leave("first-page-load");
+            Peer after = doc.join("second-page-load", "Ada", false);
+            assertEquals(before.color(), after.color());
+        }
+
+        @Test
+        void aViewerIsPresentAsReadOnly() {
+            DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
+            assertTrue(doc.join("v1", "Vera", true).readOnly());
+            assertFalse(doc.join("a1", "Ada", false).readOnly());
         }
 
         @Test
         void movesASelectionGivenAtAnOldRevisionToTheCurrentOne() {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             doc.receive(0, "a1", 1, op("hello world"));
-            doc.join("b2", "Bob");
+            doc.join("b2", "Bob", false);
             doc.receive(1, "a1", 2, op(">> ", 11));
             doc.receive(2, "a1", 3, op(-3, 11));
             doc.receive(3, "a1", 4, op("# ", 11));
@@ -309,8 +326,8 @@ class DocumentAuthorityTest {
         void letsTheAuthorsCaretFollowItsOwnInsert() {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             doc.receive(0, "a1", 1, op("ab"));
-            doc.join("a1", "Ada");
-            doc.join("b2", "Bob");
+            doc.join("a1", "Ada", false);
+            doc.join("b2", "Bob", false);
             doc.moveCursor("a1", 1, List.of(new Range(1, 1)));
             doc.moveCursor("b2", 1, List.of(new Range(1, 1)));
             doc.receive(1, "a1", 2, op(1, "xyz", 1));
@@ -323,7 +340,7 @@ class DocumentAuthorityTest {
         void movesStoredSelectionsWithLaterOperations() {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             doc.receive(0, "a1", 1, op("hello world"));
-            doc.join("b2", "Bob");
+            doc.join("b2", "Bob", false);
             doc.moveCursor("b2", 1, List.of(new Range(11, 6)));
             doc.receive(1, "a1", 2, op("Oh, ", 11));
             doc.receive(2, "a1", 3, op(10, -5, 0, 0, 0, 0, 0));
@@ -335,7 +352,7 @@ class DocumentAuthorityTest {
             DocumentAuthority doc = DocumentAuthority.empty("notes", 1_000);
             doc.receive(0, "a1", 1, op("hi"));
             doc.receive(1, "a1", 2, op(2, " there"));
-            doc.join("b2", "Bob");
+            doc.join("b2", "Bob", false);
             assertEquals("range [0,3] is outside the document, which had length 2 at revision 1",
                     assertThrows(IllegalArgumentException.class,
                             () -> doc.moveCursor("b2", 1, List.of(new Range(0, 3)))).getMessage());

@@ -114,7 +114,7 @@ class LiveDocumentTest {
     }
 
     private static String colorOf(RecordingConnection ignored, LiveDocument doc) {
-        return DocumentAuthority.COLORS.get(Math.floorMod("a1".hashCode(), DocumentAuthority.COLORS.size()));
+        return DocumentAuthority.COLORS.get(Math.floorMod("Ada".hashCode(), DocumentAuthority.COLORS.size()));
     }
 
     @Test

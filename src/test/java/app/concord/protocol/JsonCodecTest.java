@@ -91,6 +91,8 @@ class JsonCodecTest {
                 JsonCodec.encode(new ServerMessage.Welcome("notes", "a1", 0, "", null, List.of(), false)));
         assertEquals("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"b2\",\"name\":\"Bob\",\"color\":\"#1e88e5\"}}",
                 JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("b2", "Bob", "#1e88e5", List.of(new Range(1, 1))))));
+        assertEquals("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"v3\",\"name\":\"Vera\",\"color\":\"#1565c0\",\"readOnly\":true}}",
+                JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("v3", "Vera", "#1565c0", List.of(), true))));
         assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}",
                 JsonCodec.encode(new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of("Oh, ", 3))))));
         assertEquals("{\"type\":\"cursor\",\"client\":\"a\",\"rev\":2,\"ranges\":[[0,2]]}",

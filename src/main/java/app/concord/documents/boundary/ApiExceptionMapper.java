@@ -26,7 +26,7 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
             int status = web.getResponse().getStatus();
             Response.Status known = Response.Status.fromStatusCode(status);
             String reason = known != null ? known.getReasonPhrase() : "request failed";
-            return ApiError.response(status, status >= 500 ? "server-error" : "bad-request", reason);
+            return ApiError.response(status, codeOf(status), reason);
         }
         if (failure instanceof StoreUnavailableException unavailable) {
             LOG.log(System.Logger.Level.WARNING, "event=request-refused reason=store-unavailable: " + unavailable.getMessage());
@@ -35,5 +35,16 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(System.Logger.Level.ERROR, "HTTP API request failed", failure);
         return ApiError.response(500, "server-error", "the server failed to handle this request");
+    }
+
+    /** The error code of a framework failure with this HTTP status. */
+    static String codeOf(int status) {
+        return switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "server-error" : "bad-request";
+        };
     }
 }

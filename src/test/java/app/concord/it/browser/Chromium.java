@@ -49,7 +49,13 @@ public final class Chromium implements BeforeAllCallback, AfterAllCallback, Befo
     /** Fails a step (a wait, a click) after this long instead of Playwright's 30 s. */
     static final double TIMEOUT_MILLIS = 15_000;
 
-    private static final Map<String, String> NO_DOWNLOAD = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    /**
+     * Never download a browser; let routes see the service worker's own requests (Chromium only,
+     * "experimental" in Playwright), so that a test can cut the worker off the network as well:
+     * {@code setOffline} alone leaves it online.
+     */
+    private static final Map<String, String> ENV = Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
+            "PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1");
 
     private Playwright playwright;
     private Browser browser;
@@ -63,7 +69,7 @@ public final class Chromium implements BeforeAllCallback, AfterAllCallback, Befo
             throw new IllegalStateException(EXECUTABLE + " is missing: browser tests need Debian's Chromium"
                     + " (apt-get install -y chromium), or -Dconcord.it.chromium=/path/to/chromium");
         }
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(NO_DOWNLOAD));
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(ENV));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(EXECUTABLE)
                 .setHeadless(true)

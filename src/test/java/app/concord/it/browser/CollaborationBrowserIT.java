@@ -75,15 +75,15 @@ public class CollaborationBrowserIT {
         return page;
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private static String text(Page page) {
+    static String text(Page page) {
         return (String) page.evaluate(EDITOR_TEXT);
     }
 
-    private static void awaitSynced(Page page) {
+    static void awaitSynced(Page page) {
         page.waitForFunction("() => document.getElementById('status').dataset.unsynced === '0'"
                 + " && document.getElementById('status').dataset.state === 'connected'");
     }
@@ -98,6 +98,11 @@ public class CollaborationBrowserIT {
     }
 
     private String serverText(String doc) throws Exception {
+        return serverText(base, doc);
+    }
+
+    /** The document's text as the server's HTTP API gives it. */
+    static String serverText(URL base, String doc) throws Exception {
         HttpResponse<String> response = ConcordDeployment.httpClient(Duration.ofSeconds(30)).send(
                 HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs/" + doc)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -107,7 +112,7 @@ public class CollaborationBrowserIT {
         }
     }
 
-    private static void typeAtEnd(Page page, String text) {
+    static void typeAtEnd(Page page, String text) {
         page.locator(".cm-content").focus();
         page.keyboard().press("Control+End");
         page.keyboard().type(text);
@@ -117,7 +122,7 @@ public class CollaborationBrowserIT {
      * Takes the page's network away and waits until the page has noticed: an open WebSocket
      * survives Chromium's offline emulation until the page itself closes it.
      */
-    private static void goOffline(Page page) {
+    static void goOffline(Page page) {
         page.context().setOffline(true);
         assertThat(page.locator("#status")).hasAttribute("data-state", "offline");
     }
@@ -156,7 +161,9 @@ public class CollaborationBrowserIT {
     @Test
     void eachSeesTheOthersNamedCursorAndPresence() throws Exception {
         Page ada = open("browser-cursors", "Ada");
-        typeAtEnd(ada, "# Shopping list\n\n- apples\n- pears\n- bread\n");
+        ada.locator(".cm-content").focus();
+        // Inserted, not typed: Enter after a list item would continue the list.
+        ada.keyboard().insertText("# Shopping list\n\n- apples\n- pears\n- bread\n");
         awaitSynced(ada);
         Page bob = open("browser-cursors", "Bob");
         assertThat(bob.locator("#peers .peer")).hasText("Ada");
@@ -176,6 +183,13 @@ public class CollaborationBrowserIT {
         // Bob's caret is drawn at the end of his line in Ada's editor.
         assertThat(ada.locator(".cm-line:has(.cm-peer-caret)")).hasText("- milkBob");
 
+        // Names show for a few seconds after a caret moves: move both, for the screenshots.
+        bob.keyboard().press("ArrowLeft");
+        ada.keyboard().press("ArrowLeft");
+        String labelShown = "name => [...document.querySelectorAll('.cm-peer-label')]"
+                + ".some(l => l.textContent === name && getComputedStyle(l).opacity === '1')";
+        ada.waitForFunction(labelShown, "Bob");
+        bob.waitForFunction(labelShown, "Ada");
         Path shots = Path.of(System.getProperty("concord.it.screenshots", "target/screenshots"));
         Files.createDirectories(shots);
         ada.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("two-people-ada.png")));
@@ -276,6 +290,7 @@ public class CollaborationBrowserIT {
         Page ada = open("browser-read-only", "Ada");
         typeAtEnd(ada, "Minutes of the meeting");
         awaitSynced(ada);
+        ada.locator("#more summary").click(); // the link is in the More menu
         ada.locator("#copy-read-only-link").click();
         assertThat(ada.locator("#copy-read-only-link")).hasAttribute("data-link", Pattern.compile(".*/d/[A-Za-z0-9_-]{22}"));
         String link = ada.locator("#copy-read-only-link").getAttribute("data-link");
