@@ -73,7 +73,7 @@ final class InMemoryServer {
         ClientMessage message = JsonCodec.decode(frame);
         if (message instanceof ClientMessage.Join j) {
             from.client = j.client();
-            Peer peer = authority.join(j.client(), j.name());
+            Peer peer = authority.join(j.client(), j.name(), false);
             boolean resumable = j.rev() != null && j.rev() <= authority.revision();
             from.send(new ServerMessage.Welcome("doc", j.client(), authority.revision(),
                     resumable ? null : authority.text().toString(), resumable ? authority.revisionsAfter(j.rev()) : null,
