@@ -77,6 +77,13 @@ class DatabaseLocatorTest {
         assertTrue(database.description().contains("not durable"), database.description());
     }
 
+    @Test
+    void urlsAreShownWithoutTheirPassword() {
+        assertEquals("jdbc:postgresql://db/concord?user=c&password=***&ssl=true",
+                DatabaseLocator.withoutSecrets("jdbc:postgresql://db/concord?user=c&password=s3cret&ssl=true"));
+        assertEquals("jdbc:h2:file:/x;PASSWORD=***", DatabaseLocator.withoutSecrets("jdbc:h2:file:/x;PASSWORD=abc"));
+    }
+
     private static Database locate(Map<String, String> settings, DataSource defaultDataSource) throws Exception {
         return new DatabaseLocator(settings::get, name -> {
             if (name.equals(DatabaseLocator.DEFAULT_DATASOURCE)) {
