@@ -14,6 +14,8 @@ import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -104,11 +106,27 @@ public class CompatibilityBrowserIT {
         }
     }
 
+    /**
+     * The server's text once every page shows it: both are read again until they agree, since a
+     * page may still be applying what the server already has (or the other way round).
+     */
     private String awaitServerText(String doc, Page... pages) throws Exception {
-        String server = serverText(doc);
-        for (Page page : pages) {
-            page.waitForFunction("t => (" + CollaborationBrowserIT.EDITOR_TEXT + ")() === t", server);
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (true) {
+            String server = serverText(doc);
+            List<String> shown = new ArrayList<>();
+            for (Page page : pages) {
+                shown.add(text(page));
+            }
+            if (shown.stream().allMatch(server::equals)) {
+                return server;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the pages show " + shown + " but the server has \"" + server + "\"");
+            }
+            Thread.sleep(200);
         }
+    }
         return server;
     }
 
