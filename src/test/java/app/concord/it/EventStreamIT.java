@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.client.ClientDocument;
+import app.concord.client.DocumentListener;
+import app.concord.client.RemoteDocument;
+import app.concord.it.ServerUnderTest.HealthyPeer;
+import app.concord.ot.Range;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.ClientMessage;
 import app.concord.protocol.JsonCodec;
+import app.concord.protocol.Peer;
 import app.concord.protocol.Revision;
-import jakarta.json.Json;
+import app.concord.protocol.ServerMessage;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringReader;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +30,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,14 +69,14 @@ public class EventStreamIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
+    private final HttpClient http = ServerUnderTest.HTTP;
 
-    private URI server() {
-        return ConcordDeployment.http(base, "/");
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
     }
 
     private EventStreamClient open(String docId) throws Exception {
-        return EventStreamClient.open(http, server(), docId, TIMEOUT);
+        return EventStreamClient.open(http, server().http("/"), docId, TIMEOUT);
     }
 
     /** A fallback client joined as {@code client}, its welcome read. */
@@ -80,23 +87,14 @@ public class EventStreamIT {
         return c;
     }
 
-    private JsonWsClient webSocket(String docId, String client) throws Exception {
-        JsonWsClient ws = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/" + docId));
-        ws.send(join(client, null));
-        ws.await("welcome", TIMEOUT);
-        return ws;
-    }
-
+    /** A join as {@code client}, named after it, resuming from {@code rev} unless that is null. */
     private static String join(String client, Integer rev) {
-        var join = Json.createObjectBuilder().add("type", "join").add("client", client).add("name", client);
-        if (rev != null) {
-            join.add("rev", rev);
-        }
-        return join.build().toString();
+        return JsonCodec.encode(new ClientMessage.Join(client, client, rev));
     }
 
+    /** An op frame with {@code ops} (a JSON array, perhaps a bad one) as they are. */
     private static String op(int rev, long seq, String ops) {
-        return "{\"type\":\"op\",\"rev\":" + rev + ",\"seq\":" + seq + ",\"ops\":" + ops + "}";
+        return ServerUnderTest.rawOpFrame(rev, seq, ops);
     }
 
     private static String fresh(String what) {
@@ -104,16 +102,16 @@ public class EventStreamIT {
     }
 
     private JsonObject document(String docId) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ConcordDeployment.http(base, "/api/docs/" + docId))
-                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response::body);
-        return parse(response.body());
+        return server().json("/api/docs/" + docId);
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            return reader.readObject();
-        }
+        return ServerUnderTest.parse(json);
+    }
+
+    /** Waits for {@code future}, an edit's acknowledgement, and returns its revision. */
+    private static int acknowledged(CompletableFuture<Integer> future) throws Exception {
+        return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- editing together
@@ -121,23 +119,22 @@ public class EventStreamIT {
     @Test
     public void aFallbackClientAndAWebSocketClientTypingAtOnceConvergeOnTheServersText() throws Exception {
         String docId = fresh("converge");
-        try (ProtocolClient ws = ProtocolClient.join(ConcordDeployment.ws(base, "/ws/docs/" + docId), "ws-ada", "Ada", TIMEOUT);
+        try (RemoteDocument ws = server().join(docId, "ws-ada");
                 FallbackEditor sse = new FallbackEditor(joinedForEditing(docId, "sse-bob"))) {
             Random random = new Random(19);
             for (int i = 0; i < 60; i++) {
-                synchronized (ws) { // its text changes under remote ops, which its own thread applies
-                    String wsText = ws.text();
-                    ws.edit(TextOperation.splice(wsText.length(), wordStart(wsText, random), 0, "a" + i + " "));
-                }
+                String word = "a" + i + " ";
+                // edit holds the text still: remote ops, applied on the library's thread, cannot move it meanwhile
+                ws.edit(wsText -> TextOperation.splice(wsText.length(), wordStart(wsText, random), 0, word));
                 String sseText = sse.document.text();
                 sse.edit(TextOperation.splice(sseText.length(), wordStart(sseText, random), 0, "b" + i + " "));
                 sse.pump(Duration.ofMillis(random.nextInt(3)));
             }
-            ws.awaitSynchronized(TIMEOUT);
+            ws.awaitAcknowledged(TIMEOUT);
             sse.awaitSynchronized(TIMEOUT);
             JsonObject server = document(docId);
             int rev = server.getInt("rev");
-            ws.awaitRevision(rev, TIMEOUT);
+            ServerUnderTest.awaitRevision(ws, rev, TIMEOUT);
             sse.awaitRevision(rev, TIMEOUT);
             assertEquals(server.getString("text"), ws.text());
             assertEquals(server.getString("text"), sse.document.text());
@@ -164,10 +161,9 @@ public class EventStreamIT {
     @Test
     public void aDroppedStreamResumesWithLastEventIdWithNoGapOrRepeat() throws Exception {
         String docId = fresh("resume");
-        try (JsonWsClient ws = webSocket(docId, "ws-ada"); EventStreamClient sse = joined(docId, "sse-bob")) {
+        try (RemoteDocument ws = server().join(docId, "ws-ada"); EventStreamClient sse = joined(docId, "sse-bob")) {
             for (int i = 0; i < 5; i++) {
-                ws.send(op(i, i + 1, i == 0 ? "[\"x\"]" : "[" + i + ",\"x\"]"));
-                ws.await("ack", TIMEOUT);
+                acknowledged(ws.append("x"));
             }
             for (int rev = 1; rev <= 5; rev++) {
                 assertEquals(rev, sse.await("op", TIMEOUT).json().getInt("rev"));
@@ -175,8 +171,7 @@ public class EventStreamIT {
             sse.send(op(5, 1, "[\"B\",5]"));        // its ack may still be on the way when the stream drops
             sse.dropStream();
             for (int i = 5; i < 25; i++) {
-                ws.send(op(i + 1, i + 1, "[" + (i + 1) + ",\"y\"]"));
-                ws.await("ack", TIMEOUT);
+                acknowledged(ws.append("y"));
             }
             assertEquals(200, sse.resume());
             assertEquals(6, sse.await("ack", TIMEOUT).json().getInt("rev"), "the ack that was on its way, replayed");
@@ -217,11 +212,11 @@ public class EventStreamIT {
             JsonObject ack = sse.await("ack", TIMEOUT).json();
             assertEquals(1, ack.getInt("rev"));
             assertEquals(1, ack.getInt("seq"));
-            sse.send("{\"type\":\"ping\"}");
+            sse.send(ServerUnderTest.PING);
             sse.await("pong", TIMEOUT);
             assertEquals("once", document(docId).getString("text"));
             assertEquals(1, document(docId).getInt("rev"));
-            HttpResponse<String> ahead = sse.post(sse.nextMessage() + 1, "{\"type\":\"ping\"}");
+            HttpResponse<String> ahead = sse.post(sse.nextMessage() + 1, ServerUnderTest.PING);
             assertJsonError(409, ahead);
         }
     }
@@ -229,15 +224,16 @@ public class EventStreamIT {
     @Test
     public void aResumeBeyondTheReplayIsGoneAndTheClientRejoinsWithItsRevision() throws Exception {
         String docId = fresh("beyond");
-        try (JsonWsClient ws = webSocket(docId, "ws-ada"); EventStreamClient sse = joined(docId, "sse-bob")) {
-            ws.send(op(0, 1, "[\"hello\"]"));
+        // On a raw socket: every one of the cursor frames must go out, which the library need not do.
+        try (RawWebSocket ws = server().rawJoined(docId, "ws-ada"); EventStreamClient sse = joined(docId, "sse-bob")) {
+            ws.sendText(ServerUnderTest.opFrame(0, 1, TextOperation.splice(0, 0, 0, "hello")));
             ws.await("ack", TIMEOUT);
             assertEquals(1, sse.await("op", TIMEOUT).json().getInt("rev"));
             String early = sse.lastEventId();
             for (int i = 0; i < OUTBOX_FRAMES + 20; i++) {
-                ws.send("{\"type\":\"cursor\",\"rev\":1,\"ranges\":[[" + i % 5 + "," + i % 5 + "]]}");
+                ws.sendText(JsonCodec.encode(new ClientMessage.Cursor(1, List.of(new Range(i % 5, i % 5)))));
                 if (i % 50 == 0) {
-                    ws.send("{\"type\":\"ping\"}");
+                    ws.sendText(ServerUnderTest.PING);
                     ws.await("pong", TIMEOUT);
                 }
             }
@@ -263,10 +259,8 @@ public class EventStreamIT {
     @Test
     public void everyClosingErrorCodeIsAnErrorEventThenACloseEventAndTheSessionEnds() throws Exception {
         String docId = fresh("errors");
-        try (JsonWsClient ws = webSocket(docId, "healthy")) {
-            ws.send(op(0, 1, "[\"hello\"]"));
-            ws.await("ack", TIMEOUT);
-            refusedBeforeJoin(docId, "bad-message", 1008, "this is not JSON", "{\"type\":\"ping\"}",
+        try (HealthyPeer healthy = server().healthyPeer(docId, "hello")) {
+            refusedBeforeJoin(docId, "bad-message", 1008, "this is not JSON", ServerUnderTest.PING,
                     op(1, 1, "[5,\"x\"]"), "{\"type\":\"join\",\"client\":\"in truder\"}");
             refusedAfterJoin(docId, "bad-message", 1008, join("intruder", null), "{\"type\":\"hello\"}", "[1]");
             refusedAfterJoin(docId, "bad-op", 1008, op(1, 1, "[4,\"x\"]"), op(1, 1, "[\"\\ud800\",5]"), op(9, 1, "[5,\"x\"]"));
@@ -275,17 +269,15 @@ public class EventStreamIT {
                     op(1, 1, "[\"" + "y".repeat(MAX_MESSAGE_CHARS + 1 - empty.length()) + "\",5]"),
                     op(1, 1, "[\"" + "y".repeat(3 * MAX_MESSAGE_CHARS) + "\",5]"));
             try (EventStreamClient bad = open(docId)) {
-                HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/" + docId + "/messages"))
+                HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(server().http("/api/docs/" + docId + "/messages"))
                         .header("Content-Type", "application/json").header("Concord-Session", bad.token())
                         .header("Concord-Message", "1").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', (byte) 0xC3, '}'}))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(202, notUtf8.statusCode());
                 assertRefused(bad, "bad-message", 1008);
             }
-            ws.send("{\"type\":\"ping\"}");
-            ws.await("pong", TIMEOUT);
-            assertTrue(ws.isOpen());
             assertEquals("hello", document(docId).getString("text"));
+            healthy.assertUnaffected();
         }
     }
 
@@ -307,12 +299,9 @@ public class EventStreamIT {
     @Test
     public void anOpOnAReadOnlyIdIsRefusedAndTheSessionStaysOpen() throws Exception {
         String docId = fresh("read-only");
-        try (JsonWsClient ws = webSocket(docId, "owner")) {
-            ws.send(op(0, 1, "[\"minutes\"]"));
-            ws.await("ack", TIMEOUT);
-            HttpResponse<String> link = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/" + docId + "/read-only"))
-                    .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-            String readOnlyId = parse(link.body()).getString("readOnlyId");
+        try (RemoteDocument owner = server().join(docId, "owner")) {
+            acknowledged(owner.append("minutes"));
+            String readOnlyId = server().json("/api/docs/" + docId + "/read-only").getString("readOnlyId");
             try (EventStreamClient viewer = open(readOnlyId)) {
                 viewer.send(join("viewer", null));
                 JsonObject welcome = viewer.await("welcome", TIMEOUT).json();
@@ -320,9 +309,10 @@ public class EventStreamIT {
                 assertEquals(readOnlyId, welcome.getString("doc"));
                 viewer.send(op(1, 1, "[\"vandal\",7]"));
                 assertEquals("read-only", viewer.await("error", TIMEOUT).json().getString("code"));
-                ws.send(op(1, 2, "[7,\" read\"]"));
+                CompletableFuture<Integer> read = owner.append(" read");
                 assertEquals(2, viewer.await("op", TIMEOUT).json().getInt("rev"));
-                viewer.send("{\"type\":\"ping\"}");
+                assertEquals(2, acknowledged(read));
+                viewer.send(ServerUnderTest.PING);
                 viewer.await("pong", TIMEOUT);
                 assertEquals("minutes read", document(docId).getString("text"));
             }
@@ -334,30 +324,31 @@ public class EventStreamIT {
         String docId = fresh("refusals");
         try (EventStreamClient sse = joined(docId, "sse-bob")) {
             long n = sse.nextMessage();
-            String ping = "{\"type\":\"ping\"}";
+            String ping = ServerUnderTest.PING;
             assertJsonError(403, sse.post(n, ping, "application/json", "Origin", "http://evil.example"));
             assertJsonError(403, sse.post(n, ping, "application/json", "Sec-Fetch-Site", "cross-site"));
             assertJsonError(415, sse.post(n, ping, "text/plain"));
             assertJsonError(415, sse.post(n, ping, "application/x-www-form-urlencoded"));
             assertJsonError(400, sse.post(0, ping));
-            HttpResponse<String> noSession = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/" + docId + "/messages"))
+            HttpResponse<String> noSession = http.send(HttpRequest.newBuilder(server().http("/api/docs/" + docId + "/messages"))
                     .header("Content-Type", "application/json").header("Concord-Message", "1")
                     .POST(HttpRequest.BodyPublishers.ofString(ping)).build(), HttpResponse.BodyHandlers.ofString());
             assertJsonError(410, noSession);
-            HttpResponse<String> otherDocument = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/other/messages"))
+            HttpResponse<String> otherDocument = http.send(HttpRequest.newBuilder(server().http("/api/docs/other/messages"))
                     .header("Content-Type", "application/json").header("Concord-Message", "1")
                     .header("Concord-Session", sse.token()).POST(HttpRequest.BodyPublishers.ofString(ping)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertJsonError(410, otherDocument);
-            HttpResponse<String> sameOrigin = sse.post(n, ping, "application/json; charset=UTF-8", "Origin", server().toString()
-                    .replaceAll("/$", ""), "Sec-Fetch-Site", "same-origin");
+            String origin = server().http("/").toString().replaceAll("/$", "");
+            HttpResponse<String> sameOrigin = sse.post(n, ping, "application/json; charset=UTF-8", "Origin", origin,
+                    "Sec-Fetch-Site", "same-origin");
             assertEquals(202, sameOrigin.statusCode(), sameOrigin::body);
             sse.await("pong", TIMEOUT);
-            HttpResponse<InputStream> foreignStream = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/" + docId + "/events"))
+            HttpResponse<InputStream> foreignStream = http.send(HttpRequest.newBuilder(server().http("/api/docs/" + docId + "/events"))
                     .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofInputStream());
             foreignStream.body().close();
             assertEquals(403, foreignStream.statusCode());
-            HttpResponse<String> badId = http.send(HttpRequest.newBuilder(server().resolve("/api/docs/bad.id/events")).build(),
+            HttpResponse<String> badId = http.send(HttpRequest.newBuilder(server().http("/api/docs/bad.id/events")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertJsonError(400, badId);
         }
@@ -368,23 +359,23 @@ public class EventStreamIT {
     @Test
     public void aQuietStreamGetsHeartbeatsAndASessionWithoutAStreamLeavesTheDocument() throws Exception {
         String docId = fresh("abandoned");
-        try (JsonWsClient ws = webSocket(docId, "ws-ada"); EventStreamClient quiet = joined(docId, "sse-quiet");
+        Departures departures = new Departures();
+        try (RemoteDocument ws = server().join(docId, "ws-ada", departures); EventStreamClient quiet = joined(docId, "sse-quiet");
                 EventStreamClient gone = joined(docId, "sse-gone")) {
-            ws.await("peer-joined", TIMEOUT);
-            ws.await("peer-joined", TIMEOUT);
+            ServerUnderTest.awaitPeer(ws, "sse-quiet", TIMEOUT);
+            ServerUnderTest.awaitPeer(ws, "sse-gone", TIMEOUT);
             gone.dropStream();
             long start = System.nanoTime();
             // A stream ends unnoticed until a write fails (the next heartbeat); then the session has 30 s
             // to resume, and a session without messages ends after 75 s in any case.
             Thread.sleep(27_000);
             assertTrue(quiet.comments() > 0, "no heartbeat on a stream quiet for 27 s");
-            quiet.send("{\"type\":\"ping\"}"); // as clients do every 20 to 30 s
+            quiet.send(ServerUnderTest.PING); // as clients do every 20 to 30 s
             quiet.await("pong", TIMEOUT);
-            JsonObject left = ws.await("peer-left", Duration.ofSeconds(75));
-            assertEquals("sse-gone", left.getString("client"));
+            assertEquals("sse-gone", departures.next(Duration.ofSeconds(75)));
             assertTrue(System.nanoTime() - start > Duration.ofSeconds(30).toNanos(), "a resume had 30 s");
-            assertJsonError(410, gone.post("{\"type\":\"ping\"}"));
-            quiet.send("{\"type\":\"ping\"}");
+            assertJsonError(410, gone.post(ServerUnderTest.PING));
+            quiet.send(ServerUnderTest.PING);
             quiet.await("pong", TIMEOUT);
         }
     }
@@ -397,7 +388,8 @@ public class EventStreamIT {
     @Test
     public void aReaderThatFallsBehindIsCutOffAndLeavesTheDocument() throws Exception {
         String docId = fresh("slow");
-        try (JsonWsClient ws = webSocket(docId, "ws-ada"); Socket slow = new Socket()) {
+        Departures departures = new Departures();
+        try (RemoteDocument ws = server().join(docId, "ws-ada", departures); Socket slow = new Socket()) {
             slow.setReceiveBufferSize(4096);
             slow.connect(new java.net.InetSocketAddress(ConcordDeployment.HOST, base.getPort()), (int) TIMEOUT.toMillis());
             OutputStream out = slow.getOutputStream();
@@ -405,25 +397,43 @@ public class EventStreamIT {
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String token = readToken(slow.getInputStream());
-            HttpRequest.Builder post = HttpRequest.newBuilder(server().resolve("/api/docs/" + docId + "/messages"))
+            HttpRequest.Builder post = HttpRequest.newBuilder(server().http("/api/docs/" + docId + "/messages"))
                     .header("Content-Type", "application/json").header("Concord-Session", token);
             assertEquals(202, http.send(post.copy().header("Concord-Message", "1").POST(HttpRequest.BodyPublishers.ofString(
                     join("sse-slow", null))).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-            assertEquals("sse-slow", ws.await("peer-joined", TIMEOUT).getJsonObject("peer").getString("client"));
+            ServerUnderTest.awaitPeer(ws, "sse-slow", TIMEOUT);
             String big = "w".repeat(20_000);
             int rev = 0;
-            Optional<JsonObject> left = Optional.empty();
-            for (; rev < 3_000 && left.isEmpty(); rev++) {
-                ws.send(op(rev, rev + 1, rev == 0 ? "[\"" + big + "\"]" : "[\"" + big + "\",-" + big.length() + "]"));
-                ws.await("ack", TIMEOUT);
-                left = ws.received().stream().filter(f -> f.contains("\"peer-left\"")).findFirst().map(EventStreamIT::parse);
+            for (; rev < 3_000 && departures.none(); rev++) {
+                acknowledged(ws.replace(0, ws.length(), big));
             }
-            assertTrue(left.isPresent(), "still a member after " + rev + " unread edits of " + big.length() + " characters");
-            assertEquals("sse-slow", left.get().getString("client"));
+            assertFalse(departures.none(), "still a member after " + rev + " unread edits of " + big.length() + " characters");
+            assertEquals("sse-slow", departures.next(Duration.ZERO));
             assertTrue(rev > OUTBOX_FRAMES, "cut off after only " + rev + " edits");
             HttpResponse<String> after = http.send(post.copy().header("Concord-Message", "2").POST(
-                    HttpRequest.BodyPublishers.ofString("{\"type\":\"ping\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.BodyPublishers.ofString(ServerUnderTest.PING)).build(), HttpResponse.BodyHandlers.ofString());
             assertJsonError(410, after);
+        }
+    }
+
+    /** The clients that left the document, as a library client hears of them. */
+    private static final class Departures implements DocumentListener {
+        private final BlockingQueue<String> left = new LinkedBlockingQueue<>();
+
+        @Override
+        public void peerLeft(Peer peer) {
+            left.add(peer.client());
+        }
+
+        boolean none() {
+            return left.isEmpty();
+        }
+
+        /** The next client to leave, waiting up to {@code timeout} for one. */
+        String next(Duration timeout) throws InterruptedException {
+            String client = left.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            assertTrue(client != null, "nobody left within " + timeout);
+            return client;
         }
     }
 
@@ -476,7 +486,7 @@ public class EventStreamIT {
             Thread.sleep(20); // the end of a stream has no event to wait for
         }
         assertTrue(bad.streamEnded(), "the stream stays open after its close event");
-        assertJsonError(410, bad.post("{\"type\":\"ping\"}"));
+        assertJsonError(410, bad.post(ServerUnderTest.PING));
     }
 
     private static void assertJsonError(int status, HttpResponse<String> response) {
@@ -523,15 +533,17 @@ public class EventStreamIT {
         /** Handles the events that arrive within {@code wait}. */
         void pump(Duration wait) throws Exception {
             for (EventStreamClient.Event e = stream.poll(wait); e != null; e = stream.poll(Duration.ZERO)) {
-                JsonObject m = e.json();
-                switch (e.type()) {
-                    case "ack" -> document.ack(m.getInt("rev"), m.getJsonNumber("seq").longValue()).ifPresent(this::sendQuietly);
-                    case "op" -> {
-                        Revision r = ProtocolClient.revision(m);
-                        document.applyRemote(r.rev(), r.client(), r.seq(), r.operation()).send().ifPresent(this::sendQuietly);
-                    }
-                    case "error", "close" -> throw new AssertionError("refused: " + e);
-                    default -> { }
+                if ("close".equals(e.name())) {
+                    throw new AssertionError("refused: " + e);
+                }
+                ServerMessage m = e.name() != null ? null : JsonCodec.decodeServerMessage(e.data()).orElse(null);
+                if (m instanceof ServerMessage.Ack ack) {
+                    document.ack(ack.rev(), ack.seq()).ifPresent(this::sendQuietly);
+                } else if (m instanceof ServerMessage.Op op) {
+                    Revision r = op.revision();
+                    document.applyRemote(r.rev(), r.client(), r.seq(), r.operation()).send().ifPresent(this::sendQuietly);
+                } else if (m instanceof ServerMessage.Error) {
+                    throw new AssertionError("refused: " + e);
                 }
             }
         }
@@ -553,10 +565,7 @@ public class EventStreamIT {
         }
 
         private void send(ClientDocument.Outgoing out) throws Exception {
-            StringBuilder frame = new StringBuilder("{\"type\":\"op\",\"rev\":").append(out.rev()).append(",\"seq\":")
-                    .append(out.seq()).append(",\"ops\":");
-            JsonCodec.operation(out.op(), frame);
-            stream.send(frame.append('}').toString());
+            stream.send(ServerUnderTest.opFrame(out.rev(), out.seq(), out.op()));
         }
 
         private void sendQuietly(ClientDocument.Outgoing out) {

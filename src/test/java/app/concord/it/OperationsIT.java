@@ -6,20 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import app.concord.client.RemoteDocument;
 import app.concord.it.browser.Chromium;
 import com.microsoft.playwright.Page;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import jakarta.websocket.CloseReason;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringReader;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,7 +62,14 @@ public class OperationsIT {
     @ArquillianResource
     private URL base;
 
-    private final HttpClient http = ConcordDeployment.httpClient(TIMEOUT);
+    private ServerUnderTest server() {
+        return new ServerUnderTest(base);
+    }
+
+    /** Waits for an edit's acknowledgement. */
+    private static void acknowledged(CompletableFuture<Integer> edit) throws Exception {
+        edit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     @Test
     public void theScrapeIsValidAndItsFiguresMoveWithClientsTyping() throws Exception {
@@ -74,13 +77,14 @@ public class OperationsIT {
         String doc = "operations-" + System.nanoTime();
         int edits = 20;
 
-        try (ProtocolClient ada = ProtocolClient.join(ConcordDeployment.ws(base, "/ws/docs/" + doc), "ada", "Ada", TIMEOUT);
-                ProtocolClient bob = ProtocolClient.join(ConcordDeployment.ws(base, "/ws/docs/" + doc), "bob", "Bob", TIMEOUT)) {
+        // Bob on a raw socket: he leaves with 1001, as a closing browser tab does, which the library never sends.
+        try (RemoteDocument ada = server().join(doc, "ada"); RawWebSocket bob = server().rawJoined(doc, "bob")) {
             for (int i = 0; i < edits; i++) {
-                ada.insert(ada.text().length(), "x");
-                ada.awaitSynchronized(TIMEOUT);
+                acknowledged(ada.append("x"));
             }
-            bob.awaitRevision(edits, TIMEOUT);
+            for (int rev = 0; rev < edits; ) {
+                rev = bob.await("op", TIMEOUT).getInt("rev");
+            }
 
             String text = scrapeText();
             promtoolAccepts(text);
@@ -101,7 +105,8 @@ public class OperationsIT {
             assertTrue(typing.containsKey("jvm_threads_current"), "JVM threads");
             assertTrue(typing.keySet().stream().noneMatch(k -> k.contains(doc)), "no document id in any label");
 
-            bob.drop(); // 1001, going away
+            bob.send(RawWebSocket.CLOSE, new byte[] {(byte) (1001 >> 8), (byte) (1001 & 0xff)}); // going away
+            bob.awaitClose(TIMEOUT);
             awaitMoved(typing, "concord_connections_closed_total{code=\"1001\"}", 1);
         }
     }
@@ -109,16 +114,13 @@ public class OperationsIT {
     @Test
     public void refusalsAreCountedByCode() throws Exception {
         Map<String, Double> before = scrape();
-        try (JsonWsClient client = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/refusals-" + System.nanoTime()))) {
-            client.send("{\"type\":\"join\",\"client\":\"r1\"}");
-            client.await("welcome", TIMEOUT);
-            client.send("{\"type\":\"op\",\"rev\":0,\"seq\":1,\"ops\":[5]}");
+        try (RawWebSocket client = server().rawJoined("refusals-" + System.nanoTime(), "r1")) {
+            client.sendText(ServerUnderTest.rawOpFrame(0, 1, "[5]"));
             assertEquals("bad-op", client.await("error", TIMEOUT).getString("code"));
-            assertEquals(1008, client.awaitClose(TIMEOUT).getCloseCode().getCode());
+            assertEquals(1008, client.awaitClose(TIMEOUT).closeCode());
         }
-        try (JsonWsClient invalid = JsonWsClient.connect(ConcordDeployment.ws(base, "/ws/docs/not.an.id"))) {
-            CloseReason reason = invalid.awaitClose(TIMEOUT);
-            assertEquals(1008, reason.getCloseCode().getCode());
+        try (RawWebSocket invalid = server().raw("not.an.id", TIMEOUT)) {
+            assertEquals(1008, invalid.awaitClose(TIMEOUT).closeCode());
         }
         Map<String, Double> after = awaitMoved(before, "concord_connections_closed_total{code=\"1008\"}", 1);
         assertTrue(moved(before, after, "concord_operations_refused_total{code=\"bad-op\"}") >= 1, () -> "after: " + after);
@@ -154,9 +156,8 @@ public class OperationsIT {
     @Test
     public void theStatusPageShowsTheFiguresLive() throws Exception {
         String doc = "status-" + System.nanoTime();
-        try (ProtocolClient ada = ProtocolClient.join(ConcordDeployment.ws(base, "/ws/docs/" + doc), "ada", "Ada", TIMEOUT)) {
-            ada.insert(0, "hello");
-            ada.awaitSynchronized(TIMEOUT);
+        try (RemoteDocument ada = server().join(doc, "ada")) {
+            acknowledged(ada.insert(0, "hello"));
 
             JsonObject status = json(get("/ops/status.json").body());
             assertTrue(status.getJsonObject("now").getInt("connections") >= 1, status::toString);
@@ -181,8 +182,7 @@ public class OperationsIT {
     // ---- helpers ------------------------------------------------------------------------
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(ConcordDeployment.http(base, path)).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return server().get(path);
     }
 
     private String scrapeText() throws IOException, InterruptedException {
@@ -263,8 +263,6 @@ public class OperationsIT {
     }
 
     private static JsonObject json(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
+        return ServerUnderTest.parse(body);
     }
 }
