@@ -2,14 +2,14 @@ package app.concord.load;
 
 import app.concord.client.ClientDocument;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.ClientMessage;
 import app.concord.protocol.JsonCodec;
+import app.concord.protocol.Revision;
+import app.concord.protocol.ServerMessage;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
@@ -40,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FallbackClient implements Transports.Member {
 
-    /** Made once: {@code Json.createReader} looks the provider up with a ServiceLoader on every call. */
+    /** For the session event only (messages go through {@link JsonCodec}); made once, as a ServiceLoader look-up is slow. */
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private final HttpClient http;
@@ -52,8 +50,6 @@ final class FallbackClient implements Transports.Member {
     private long nextMessage = 1;
     private boolean posting;
     private ClientDocument document;
-    /** Length of the local text, kept here because {@link ClientDocument#text()} copies it. */
-    private int length;
     private boolean welcomed;
     private boolean closed;
     private InputStream stream;
@@ -108,17 +104,17 @@ final class FallbackClient implements Transports.Member {
             return;
         }
         char c = (char) ('a' + random.nextInt(26));
+        int length = document.length();
         TextOperation op = TextOperation.splice(length, random.nextInt(length + 1), 0, String.valueOf(c));
         metrics.typed();
         document.applyLocal(op).ifPresent(this::send);
-        length = op.targetLength();
     }
 
     /** A protocol ping, as the browser sends every 20 s: a session without messages for 75 s ends. */
     @Override
     public synchronized void ping() {
         if (welcomed && !closed) {
-            post("{\"type\":\"ping\"}");
+            post(JsonCodec.encode(new ClientMessage.Ping()));
         }
     }
 
@@ -160,11 +156,8 @@ final class FallbackClient implements Transports.Member {
     }
 
     private void send(ClientDocument.Outgoing out) {
-        StringBuilder message = new StringBuilder(48).append("{\"type\":\"op\",\"rev\":").append(out.rev())
-                .append(",\"seq\":").append(out.seq()).append(",\"ops\":");
-        JsonCodec.operation(out.op(), message);
         metrics.sent(client, out.seq());
-        post(message.append('}').toString());
+        post(JsonCodec.encode(new ClientMessage.Op(out.rev(), out.seq(), out.op())));
     }
 
     /** Queues one message; it is POSTed when every earlier one has been answered. */
@@ -230,16 +223,16 @@ final class FallbackClient implements Transports.Member {
     }
 
     private void event(String name, String data) {
-        JsonObject m;
-        try (JsonReader reader = READERS.createReader(new StringReader(data))) {
-            m = reader.readObject();
-        }
         if (name == null) {
-            receive(m, data);
+            receive(data);
         } else if (name.equals("session")) {
+            JsonObject session;
+            try (JsonReader reader = READERS.createReader(new StringReader(data))) {
+                session = reader.readObject();
+            }
             synchronized (this) {
-                token = m.getString("session");
-                post("{\"type\":\"join\",\"client\":\"" + client + "\",\"name\":\"" + client + "\"}");
+                token = session.getString("session");
+                post(JsonCodec.encode(new ClientMessage.Join(client, client, null)));
             }
         } else if (name.equals("close")) {
             synchronized (this) {
@@ -252,37 +245,23 @@ final class FallbackClient implements Transports.Member {
         }
     }
 
-    private synchronized void receive(JsonObject m, String data) {
+    private synchronized void receive(String data) {
         try {
-            switch (m.getString("type")) {
-                case "welcome" -> {
-                    document = new ClientDocument(client, m.getInt("rev"), m.getString("text"));
-                    length = document.length();
-                    welcomed = true;
-                }
-                case "ack" -> {
-                    long seq = m.getJsonNumber("seq").longValue();
-                    metrics.acknowledged(client, seq);
-                    document.ack(m.getInt("rev"), seq).ifPresent(this::send);
-                }
-                case "op" -> {
-                    String author = m.getString("client");
-                    long seq = m.getJsonNumber("seq").longValue();
-                    metrics.delivered(author, seq);
-                    List<Object> wire = new ArrayList<>();
-                    for (JsonValue v : m.getJsonArray("ops")) {
-                        wire.add(v instanceof JsonString s ? s.getString() : ((JsonNumber) v).bigDecimalValue());
-                    }
-                    ClientDocument.Remote remote = document.applyRemote(m.getInt("rev"), author, seq,
-                            TextOperation.fromWire(wire));
-                    length = remote.operation().targetLength();
-                    remote.send().ifPresent(this::send);
-                }
-                case "error" -> metrics.error(client + ": " + data);
-                default -> {
-                    // presence and pongs
-                }
+            ServerMessage message = JsonCodec.decodeServerMessage(data).orElse(null);
+            if (message instanceof ServerMessage.Welcome w) {
+                document = new ClientDocument(client, w.rev(), w.text());
+                welcomed = true;
+            } else if (message instanceof ServerMessage.Ack a) {
+                metrics.acknowledged(client, a.seq());
+                document.ack(a.rev(), a.seq()).ifPresent(this::send);
+            } else if (message instanceof ServerMessage.Op o) {
+                Revision r = o.revision();
+                metrics.delivered(r.client(), r.seq());
+                document.applyRemote(r.rev(), r.client(), r.seq(), r.operation()).send().ifPresent(this::send);
+            } else if (message instanceof ServerMessage.Error) {
+                metrics.error(client + ": " + data);
             }
+            // presence and pongs are of no use here
         } catch (RuntimeException e) {
             metrics.error(client + " failed on " + data + ": " + e);
         }
