@@ -17,6 +17,7 @@ public final class LoadTool {
               idle        --connections 1000 --per-doc 100 --settle 5
               saturation  keystrokes options, --step-seconds 10 --grow writers|rate --factor 1.5
                           --max-steps 8 --p50-limit-ms 50
+              transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
             --pid: the server's process id, for CPU ms per edit and RSS (from /proc)""";
 
     private LoadTool() {
@@ -42,6 +43,7 @@ public final class LoadTool {
         Report report;
         switch (a.mode) {
             case "keystrokes" -> report = Keystrokes.run(container, setup, server).report();
+            case "transports" -> report = Transports.run(container, setup, a.decimal("phase-seconds", 10), server);
             case "replay" -> report = Replay.run(container, url, a.string("trace", "automerge-paper"),
                     a.decimal("speed", 0), a.longValue("max-gap-ms", 1000), a.integer("listeners", 1), server);
             case "idle" -> report = Idle.run(container, url, a.integer("connections", 1000), a.integer("per-doc", 100),

@@ -127,8 +127,6 @@ public class CompatibilityBrowserIT {
             Thread.sleep(200);
         }
     }
-        return server;
-    }
 
     @Test
     void withWebSocketRefusedOnePersonEditsOverTheFallbackTogetherWithSomeoneOnWebSocket() throws Exception {
