@@ -251,7 +251,11 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
 
     @Override
     public String unavailableReason() {
-        return isAvailable() ? null : problem;
+        if (isAvailable()) {
+            return null;
+        }
+        String reason = problem;
+        return reason != null ? reason : "the database does not answer";
     }
 
     @Override
