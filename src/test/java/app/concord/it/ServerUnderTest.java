@@ -111,7 +111,8 @@ final class ServerUnderTest {
     static void awaitRevision(RemoteDocument doc, int rev, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (doc.revision() < rev) {
-            assertTrue(System.nanoTime() < deadline, doc.clientId() + " stays at revision " + doc.revision() + " < " + rev);
+            assertTrue(System.nanoTime() < deadline, () -> doc.clientId() + " stays at revision " + doc.revision() + " < " + rev
+                    + " (" + doc.state() + ", " + doc.unacknowledgedEdits() + " edits unacknowledged)");
             Thread.sleep(5);
         }
     }
