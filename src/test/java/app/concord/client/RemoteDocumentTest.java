@@ -162,6 +162,11 @@ class RemoteDocumentTest {
         assertEquals(ConnectionState.CLOSED, doc.state());
         assertEquals(ErrorCode.BAD_OP, ((ServerErrorException) doc.failure()).code());
         assertThrows(DocumentClosedException.class, () -> doc.append("y"));
+        // Listeners hear events on the library's event thread, possibly after the edit's future failed.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!events.contains(ConnectionState.CLOSED) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertTrue(events.contains(ConnectionState.CLOSED), events.toString());
         assertTrue(events.stream().anyMatch(e -> e instanceof ServerErrorException), events.toString());
     }
