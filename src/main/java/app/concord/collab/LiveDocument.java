@@ -350,6 +350,22 @@ public final class LiveDocument {
         }
     }
 
+    /**
+     * Closes every connection to this document with {@code code}: the application is stopping
+     * (a redeploy or a shutdown), and its clients must reconnect to whatever serves the
+     * document next rather than stay with an instance that no longer does.
+     */
+    void closeConnections(int code, String reason) {
+        lock.lock();
+        try {
+            for (Member m : List.copyOf(members.values())) {
+                m.connection.close(code, reason);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Every revision up to {@code rev} is durable. */
     private void durable(int rev) {
         lock.lock();

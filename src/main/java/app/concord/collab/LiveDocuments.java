@@ -99,6 +99,16 @@ public final class LiveDocuments {
         committer.stop();
     }
 
+    /**
+     * Closes every connection to every open document with 1012 (service restart), once the
+     * commits have drained: their clients resume on the instance that serves next. Without it a
+     * redeployed application's old instance can keep connections that no longer see the others'
+     * edits (Payara Micro restarted with --rootdir deploys the old application, then the new).
+     */
+    public void closeConnections() {
+        open.values().forEach(d -> d.closeConnections(1012, "the server is restarting"));
+    }
+
     /** Closes documents that have been idle for long enough; the container calls this periodically. */
     public void evictIdle() {
         long now = System.nanoTime();

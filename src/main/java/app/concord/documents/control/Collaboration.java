@@ -192,6 +192,7 @@ public class Collaboration {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            documents.closeConnections();
         }
         if (store instanceof AutoCloseable closeable) {
             try {
