@@ -359,7 +359,11 @@ public final class LiveDocument {
         lock.lock();
         try {
             for (Member m : List.copyOf(members.values())) {
-                m.connection.close(code, reason);
+                try {
+                    m.connection.close(code, reason);
+                } catch (RuntimeException e) {
+                    // a connection that cannot be closed now is ending with the application anyway
+                }
             }
         } finally {
             lock.unlock();

@@ -166,7 +166,12 @@ final class WebSocketConnection implements Connection {
     /** Closes off the caller's thread: closing may wait on a peer that does not read. */
     private void closeNow(CloseReason reason) {
         closed = true;
-        closer.execute(() -> closeSession(reason));
+        try {
+            closer.execute(() -> closeSession(reason));
+        } catch (RuntimeException stopping) {
+            // The application is stopping and its executor takes no more work: close here.
+            closeSession(reason);
+        }
     }
 
     /**
