@@ -63,13 +63,13 @@ public final class GroupCommitter {
         schedule();
     }
 
-    /** Revisions queued or being written, not yet durable. */
-    public int waiting() {
+    /** Revisions queued or being written, not yet durable ({@link LiveDocuments#revisionsWaitingForCommit()}). */
+    int waiting() {
         return waiting.get();
     }
 
     /** True while the store cannot be reached and commits wait for it. */
-    public boolean inOutage() {
+    boolean inOutage() {
         return outage;
     }
 

@@ -89,8 +89,8 @@ public final class LiveDocuments {
         }
     }
 
-    /** The committer of every open document's revisions, for figures such as what is waiting. */
-    public GroupCommitter committer() {
+    /** The committer of every open document's revisions (tests of this package look inside it). */
+    GroupCommitter committer() {
         return committer;
     }
 
