@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.admission.RateLimiter;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.ServerMessage;

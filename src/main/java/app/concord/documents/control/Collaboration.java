@@ -1,11 +1,11 @@
 package app.concord.documents.control;
 
-import app.concord.collab.AddressLimiter;
+import app.concord.admission.AddressLimiter;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.InMemoryDocumentStore;
 import app.concord.collab.Limits;
 import app.concord.collab.LiveDocuments;
-import app.concord.collab.OriginPolicy;
+import app.concord.admission.OriginPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -83,7 +83,7 @@ public class Collaboration {
         store = chosenStore();
         documents = new LiveDocuments(store, commits, limits, operations.metrics());
         operations.metrics().watch(documents, connections::get);
-        origins = OriginPolicy.fromEnvironment();
+        origins = new OriginPolicy(Limits.setting("allowedOrigins"));
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
         eviction = scheduler.scheduleWithFixedDelay(documents::evictIdle, period, period, TimeUnit.SECONDS);
