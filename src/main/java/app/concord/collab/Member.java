@@ -1,0 +1,17 @@
+package app.concord.collab;
+
+/** One client's place in one open document, on the connection it joined with. */
+final class Member {
+
+    final String client;
+    final Connection connection;
+    final boolean readOnly;
+    /** Set once its welcome is sent: before that it hears nothing else. Guarded by the document's lock. */
+    boolean welcomed;
+
+    Member(String client, Connection connection, boolean readOnly) {
+        this.client = client;
+        this.connection = connection;
+        this.readOnly = readOnly;
+    }
+}
