@@ -142,6 +142,23 @@ public final class DocumentAuthority {
     }
 
     /**
+     * Applies {@code r}, a revision another server sequenced and stored (this one follows
+     * the document), as the next revision.
+     *
+     * @throws IllegalArgumentException  when {@code r} is not the next revision
+     * @throws InvalidOperationException when it does not fit the current text
+     */
+    public void append(Revision r) {
+        if (r.rev() != rev + 1) {
+            throw new IllegalArgumentException("revision " + r.rev() + " does not follow revision " + rev + " of " + id);
+        }
+        r.operation().applyTo(text);
+        rev = r.rev();
+        remember(r);
+        moveCursors(r);
+    }
+
+    /**
      * Every revision after {@code fromRev}, oldest first: the catch-up for a client that has
      * {@code fromRev}.
      *

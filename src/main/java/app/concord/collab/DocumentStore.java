@@ -1,7 +1,9 @@
 package app.concord.collab;
 
 import app.concord.protocol.Revision;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -23,6 +25,9 @@ public interface DocumentStore {
 
     /** Revisions {@code fromExclusive + 1 .. toInclusive} of {@code docId} that are stored, in order. */
     List<Revision> revisions(String docId, int fromExclusive, int toInclusive);
+
+    /** The last stored revision of each of {@code docIds} that has any. */
+    Map<String, Integer> lastRevisions(Collection<String> docIds);
 
     /** The revision made by {@code client}'s operation {@code seq} in {@code docId}, if stored. */
     OptionalInt revisionOf(String docId, String client, long seq);

@@ -2,6 +2,7 @@ package app.concord.collab;
 
 import app.concord.protocol.Revision;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link DocumentStore} in memory: for tests and for measuring what durability costs.
- * Nothing survives the process.
+ * Nothing survives the process. Like the database's key, it refuses a revision stored
+ * already ({@link RevisionTakenException}), so several servers' documents may share one.
  */
 public final class InMemoryDocumentStore implements DocumentStore {
 
@@ -42,6 +44,10 @@ public final class InMemoryDocumentStore implements DocumentStore {
         for (Commit c : batch) {
             Log log = logs.get(c.docId());
             int expected = next.computeIfAbsent(c.docId(), id -> log == null ? 1 : log.size() + 1);
+            if (c.revision().rev() < expected) {
+                throw new RevisionTakenException("revision " + c.revision().rev() + " of " + c.docId()
+                        + " is stored already", null);
+            }
             if (c.revision().rev() != expected) {
                 throw new IllegalStateException("revision " + c.revision().rev() + " of " + c.docId()
                         + " does not follow " + (expected - 1));
@@ -71,6 +77,22 @@ public final class InMemoryDocumentStore implements DocumentStore {
             int to = Math.min(toInclusive, log.revisions.size());
             return from >= to ? List.of() : new ArrayList<>(log.revisions.subList(from, to));
         }
+    }
+
+    @Override
+    public Map<String, Integer> lastRevisions(Collection<String> docIds) {
+        Map<String, Integer> last = new HashMap<>();
+        for (String id : docIds) {
+            Log log = logs.get(id);
+            if (log != null) {
+                synchronized (log) {
+                    if (!log.revisions.isEmpty()) {
+                        last.put(id, log.revisions.size());
+                    }
+                }
+            }
+        }
+        return last;
     }
 
     @Override

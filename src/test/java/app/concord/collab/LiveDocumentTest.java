@@ -72,7 +72,7 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         doc.join(bob, new ClientMessage.Join("b2", "Bob", null), doc.id(), false);
         ada.frames.clear();
         bob.frames.clear();
@@ -93,10 +93,10 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         doc.submit(a, op(0, 1, "Hi"));
         commits.runAll();
-        LiveDocument.Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
+        Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
                 + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
                 + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\"}],\"readOnly\":false}",
@@ -121,12 +121,12 @@ class LiveDocumentTest {
     void aResentOperationIsAcknowledgedWithItsFirstRevisionAndNotApplied() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection first = new RecordingConnection();
-        LiveDocument.Member m = doc.join(first, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(first, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "x"));
         commits.runAll();
 
         RecordingConnection again = new RecordingConnection();
-        LiveDocument.Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
+        Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
         assertEquals(1000, first.closeCode, "the older connection is replaced");
         assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"]}]"));
         doc.submit(resumed, op(0, 1, "x"));
@@ -154,10 +154,10 @@ class LiveDocumentTest {
     void aLateJoinerHearsOnlyRevisionsAfterItsWelcome() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection early = new RecordingConnection();
-        LiveDocument.Member e = doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
+        Member e = doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
         doc.submit(e, op(0, 1, "a"));
         RecordingConnection late = new RecordingConnection();
-        LiveDocument.Member l = doc.join(late, new ClientMessage.Join("l", "", null), doc.id(), false);
+        Member l = doc.join(late, new ClientMessage.Join("l", "", null), doc.id(), false);
         doc.submit(e, op(1, 2, 1, "b"));
         assertTrue(late.frames.isEmpty(), "the welcome waits for revision 1 to be durable");
         commits.runAll();
@@ -171,8 +171,8 @@ class LiveDocumentTest {
     @Test
     void refusalsCarryTheProtocolCodeAndLeaveTheDocumentAlone() {
         LiveDocument doc = documents.acquire("d");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
-        LiveDocument.Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), doc.id(), true);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), doc.id(), true);
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(0, 1, 3))).code());
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(5, 1, "x"))).code());
         assertEquals(ErrorCode.READ_ONLY, assertThrows(ProtocolException.class, () -> doc.submit(viewer, op(0, 1, "x"))).code());
@@ -209,6 +209,11 @@ class LiveDocumentTest {
             }
 
             @Override
+            public java.util.Map<String, Integer> lastRevisions(java.util.Collection<String> docIds) {
+                return failing.lastRevisions(docIds);
+            }
+
+            @Override
             public String readOnlyId(String docId) {
                 return failing.readOnlyId(docId);
             }
@@ -232,7 +237,7 @@ class LiveDocumentTest {
         });
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "lost"));
         doc.submit(m, op(1, 2, 4, "!"));
         assertEquals(2, live.revisionsWaitingForCommit());
@@ -266,7 +271,7 @@ class LiveDocumentTest {
             }
         });
         LiveDocument doc = observed.acquire("observed");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "a"));
         doc.submit(m, op(1, 2, 1, "b"));
         commits.runAll();
@@ -283,7 +288,7 @@ class LiveDocumentTest {
         LiveDocuments live = new LiveDocuments(store, commits, quick);
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         for (int i = 0; i < 5; i++) {
             doc.submit(m, op(i, i + 1, i, "x"));
         }
@@ -297,7 +302,7 @@ class LiveDocumentTest {
         assertEquals(new LiveDocument.Snapshot(5, "xxxxx"), again.snapshot().join());
         assertEquals(5, again.history(0, 5).size(), "history older than memory comes from the store");
         RecordingConnection back = new RecordingConnection();
-        LiveDocument.Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), again.id(), false);
+        Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), again.id(), false);
         again.submit(resumed, op(5, 5, 5, "y"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":5,\"seq\":5}", back.last(), "dedup survives eviction");
@@ -319,7 +324,7 @@ class LiveDocumentTest {
         assertEquals(new LiveDocument.Snapshot(2, "Hello world"), doc.snapshot().join());
         assertEquals("Hello world", store.load("moved").snapshotText(), "the final text is a snapshot");
         RecordingConnection later = new RecordingConnection();
-        LiveDocument.Member b = doc.join(later, new ClientMessage.Join("b2", "", 2), doc.id(), false);
+        Member b = doc.join(later, new ClientMessage.Join("b2", "", 2), doc.id(), false);
         doc.submit(b, op(2, 4, 11, "!"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":4}", later.last(), "imported sequences are remembered");
@@ -328,7 +333,7 @@ class LiveDocumentTest {
     @Test
     void anImportIsRefusedWholeWhenTheDocumentHasRevisionsOrTheHistoryDoesNotReplay() {
         LiveDocument doc = documents.acquire("taken");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "mine"));
         commits.runAll();
         List<Revision> other = List.of(new Revision(1, "a1", 1, TextOperation.fromWire(List.of("theirs"))));
@@ -341,5 +346,101 @@ class LiveDocumentTest {
         assertThrows(IllegalArgumentException.class, () -> empty.importHistory(List.of(
                 new Revision(2, "a1", 1, TextOperation.fromWire(List.of("ab"))))), "histories start at revision 1");
         assertEquals(List.of(), store.revisions("empty", 0, 5), "nothing of a refused import is stored");
+    }
+
+    /** A second server's documents over the same store, with commits of their own. */
+    final ManualExecutor otherCommits = new ManualExecutor();
+    final LiveDocuments otherServer = new LiveDocuments(store, otherCommits, Limits.DEFAULTS);
+
+    @Test
+    void aFollowerPassesOnWhatAnotherServerStoredInOrder() {
+        LiveDocument here = documents.acquire("shared");
+        LiveDocument there = otherServer.acquire("shared");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        Member a = here.join(ada, new ClientMessage.Join("a1", "Ada", null), "shared", false);
+        Member b = there.join(bob, new ClientMessage.Join("b2", "Bob", null), "shared", false);
+        bob.frames.clear();
+
+        here.submit(a, op(0, 1, "Hi"));
+        here.submit(a, op(0, 2, " there"));
+        commits.runAll();
+        otherServer.stored("shared", 1);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}"), bob.frames);
+        otherServer.recheck(); // a missed notice: the re-check finds revision 2
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\" there\"]}", bob.last());
+        otherServer.stored("shared", 2);
+        assertEquals(2, bob.frames.size(), "a notice of what it has already changes nothing");
+
+        there.submit(b, op(2, 1, 8, "!"));
+        otherCommits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last(), "the follower sequences on the stored history");
+        documents.stored("shared", 3);
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[8,\"!\"]}", ada.last());
+        assertEquals(new LiveDocument.Snapshot(3, "Hi there!"), here.snapshot().join());
+    }
+
+    @Test
+    void theServerThatLosesTheRaceForARevisionAcknowledgesNothingAndItsClientsResumeOnTheWinnersHistory() {
+        LiveDocument here = documents.acquire("raced");
+        LiveDocument there = otherServer.acquire("raced");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        Member a = here.join(ada, new ClientMessage.Join("a1", "Ada", null), "raced", false);
+        Member b = there.join(bob, new ClientMessage.Join("b2", "Bob", null), "raced", false);
+        ada.frames.clear();
+        bob.frames.clear();
+
+        here.submit(a, op(0, 1, "left"));
+        there.submit(b, op(0, 1, "right"));
+        RecordingConnection cy = new RecordingConnection();
+        Member c = there.join(cy, new ClientMessage.Join("c3", "Cy", null), "raced", false);
+        there.submit(c, op(0, 1, "?")); // queued behind the lost revision: never stored either
+        commits.runAll();
+        otherCommits.runAll();
+
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), ada.frames);
+        assertEquals(List.of(), bob.frames, "nothing of the losing server's is acknowledged");
+        assertEquals(1012, bob.closeCode, "its clients resume elsewhere or here, on the stored history");
+        assertEquals(1012, cy.closeCode);
+        assertEquals(1, store.revisions("raced", 0, 5).size());
+
+        RecordingConnection back = new RecordingConnection();
+        Membership resumed = otherServer.open("raced", back, new ClientMessage.Join("b2", "Bob", 0));
+        resumed.submit(op(0, 1, "right"));
+        otherCommits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":1}", back.last());
+        resumed.submit(op(2, 2, 9, "!"));
+        otherCommits.runAll();
+        documents.stored("raced", 3);
+        assertEquals(new LiveDocument.Snapshot(3, "leftright!"), here.snapshot().join());
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":2}", back.last());
+        resumed.close();
+    }
+
+    @Test
+    void aServerWithItsOwnRevisionsInFlightLeavesTheDecisionToTheStore() {
+        LiveDocument here = documents.acquire("busy");
+        LiveDocument there = otherServer.acquire("busy");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "busy", false);
+        RecordingConnection bob = new RecordingConnection();
+        Member b = there.join(bob, new ClientMessage.Join("b2", "", null), "busy", false);
+        here.submit(a, op(0, 1, "x"));
+        commits.runAll();
+        there.submit(b, op(0, 1, "y")); // applied on the stale text, not yet committed
+        otherServer.stored("busy", 1);
+        assertEquals(0, bob.closeCode, "a notice does not undo what waits for the store");
+        otherCommits.runAll();
+        assertEquals(1012, bob.closeCode, "the store refused it: revision 1 is taken");
+    }
+
+    @Test
+    void aStoppingServerClosesItsConnectionsAndAdmitsNoMore() {
+        RecordingConnection ada = new RecordingConnection();
+        documents.open("notes", ada, new ClientMessage.Join("a1", "", null));
+        documents.closeConnections();
+        assertEquals(1012, ada.closeCode);
+        assertThrows(ServerStoppingException.class,
+                () -> documents.open("notes", new RecordingConnection(), new ClientMessage.Join("b2", "", null)));
     }
 }

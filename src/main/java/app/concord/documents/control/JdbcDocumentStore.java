@@ -4,6 +4,7 @@ import app.concord.collab.Commit;
 import app.concord.collab.DocumentIds;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.LastApplied;
+import app.concord.collab.RevisionTakenException;
 import app.concord.collab.StoreUnavailableException;
 import app.concord.collab.StoredDocument;
 import app.concord.protocol.JsonCodec;
@@ -17,6 +18,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,6 +52,9 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
 
     /** The least time between two attempts to open the database. */
     static final long RETRY_OPEN_MILLIS = 2_000;
+
+    /** How many documents one query of {@link #lastRevisions} asks about. */
+    static final int LAST_REVISIONS_PER_QUERY = 500;
 
     /** How many documents' last committed revisions {@link #lastCommitted} keeps. */
     static final int KNOWN_DOCUMENTS = 10_000;
@@ -160,8 +165,15 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                 for (Commit snapshot : snapshots.values()) {
                     saveSnapshot(c, dialect, snapshot.docId(), snapshot.revision().rev(), snapshot.snapshot());
                 }
+                dialect.announce(c, lastOfBatch);
                 return null;
             });
+        } catch (IllegalStateException e) {
+            lastCommitted.keySet().removeAll(batchDocuments(batch));
+            if (isKeyViolation(e.getCause())) {
+                throw new RevisionTakenException("another writer stored a revision of this batch first: " + e.getMessage(), e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             lastCommitted.keySet().removeAll(batchDocuments(batch));
             throw e;
@@ -175,6 +187,30 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             return List.of();
         }
         return withConnection(c -> read(c, docId, fromExclusive, toInclusive));
+    }
+
+    @Override
+    public Map<String, Integer> lastRevisions(Collection<String> docIds) {
+        List<String> ids = List.copyOf(docIds);
+        Map<String, Integer> last = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += LAST_REVISIONS_PER_QUERY) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + LAST_REVISIONS_PER_QUERY));
+            withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT doc_id, MAX(revision) FROM concord_revision WHERE doc_id IN ("
+                        + String.join(", ", Collections.nCopies(part.size(), "?")) + ") GROUP BY doc_id")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        s.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            last.put(r.getString(1), r.getInt(2));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return last;
     }
 
     @Override
@@ -487,6 +523,29 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             return new StoreUnavailableException(problem, e);
         }
         return new IllegalStateException("the database refused: " + e.getMessage(), e);
+    }
+
+    /**
+     * How to open the connection that listens to other servers' notices: null when the
+     * database is not PostgreSQL, which only this server uses.
+     *
+     * @throws StoreUnavailableException when the database cannot be opened now
+     */
+    Callable<Connection> listening() {
+        Database d = database();
+        return d.dialect() == Database.Dialect.POSTGRESQL ? d.listening() : null;
+    }
+
+    /** A unique key refused a row (SQL state 23505), anywhere in the chain of {@code e}'s causes and batch failures. */
+    static boolean isKeyViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException s = t instanceof SQLException q ? q : null; s != null; s = s.getNextException()) {
+                if ("23505".equals(s.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private boolean stillAnswers() {

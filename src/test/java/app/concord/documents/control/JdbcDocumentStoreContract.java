@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.collab.Commit;
+import app.concord.collab.RevisionTakenException;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.DocumentStoreContract;
 import app.concord.collab.StoreUnavailableException;
@@ -102,7 +103,7 @@ abstract class JdbcDocumentStoreContract extends DocumentStoreContract {
         Commit third = notes.edit("a1", 3, 2, 0, "c", false);
 
         // Revision 1 of "other" is stored already: the key refuses the whole batch.
-        assertThrows(IllegalStateException.class, () -> store.commit(List.of(second, otherFirst)));
+        assertThrows(RevisionTakenException.class, () -> store.commit(List.of(second, otherFirst)));
         assertThrows(IllegalStateException.class, () -> store.commit(List.of(third)), "revision 2 was never stored");
         store.commit(List.of(second));
         store.commit(List.of(third));
