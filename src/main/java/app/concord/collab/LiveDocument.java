@@ -9,7 +9,6 @@ import app.concord.protocol.JsonCodec;
 import app.concord.protocol.Peer;
 import app.concord.protocol.Revision;
 import app.concord.protocol.ServerMessage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -263,25 +262,8 @@ public final class LiveDocument {
             if (authority.revision() != 0 || !order.isEmpty()) {
                 throw new IllegalStateException("the document already has " + authority.revision() + " revisions");
             }
-            TextBuffer text = new TextBuffer("");
-            List<Commit> commits = new ArrayList<>(revisions.size());
-            for (int i = 0; i < revisions.size(); i++) {
-                Revision r = revisions.get(i);
-                if (r.rev() != i + 1) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " stands where revision " + (i + 1) + " belongs");
-                }
-                try {
-                    r.operation().applyTo(text);
-                } catch (InvalidOperationException e) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " does not apply: " + e.getMessage(), e);
-                }
-                if (text.length() > limits.maxDocumentLength()) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " makes the document longer than "
-                            + limits.maxDocumentLength() + " code units");
-                }
-                boolean snapshot = r.rev() % limits.snapshotEvery() == 0 || i == revisions.size() - 1;
-                commits.add(new Commit(id, r, snapshot ? text.toString() : null));
-            }
+            ImportedHistory imported = ImportedHistory.of(id, revisions, limits);
+            List<Commit> commits = imported.commits();
             try {
                 for (int from = 0; from < commits.size(); from += IMPORT_BATCH) {
                     store.commit(commits.subList(from, Math.min(commits.size(), from + IMPORT_BATCH)));
@@ -292,7 +274,7 @@ public final class LiveDocument {
             }
             members.closeAll(null, 1012, "the document was replaced by an import; reconnect");
             authority = null;
-            return text.toString();
+            return imported.text();
         } finally {
             lock.unlock();
         }
