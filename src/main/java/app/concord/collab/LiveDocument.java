@@ -143,6 +143,9 @@ public final class LiveDocument {
                 throw new ProtocolException(ErrorCode.TOO_LARGE, "this document already has the maximum of "
                         + limits.maxConnectionsPerDocument() + " connections");
             }
+            if (join.rev() != null && join.rev() > authority.revision()) {
+                follow(Integer.MAX_VALUE); // the client saw revisions another server stored since
+            }
             Member member = new Member(join.client(), connection, readOnly);
             Member previous = members.add(member);
             Peer before = authority.peer(join.client());
@@ -199,7 +202,9 @@ public final class LiveDocument {
             }
             ServerMessage ack = new ServerMessage.Ack(receipt.rev(), receipt.seq());
             if (receipt.isDuplicate()) {
-                order.after(receipt.rev(), () -> member.connection.send(ack));
+                if (receipt.seq() > member.acknowledgedElsewhere) {
+                    order.after(receipt.rev(), () -> member.connection.send(ack));
+                }
                 return;
             }
             Revision applied = receipt.applied();
@@ -322,26 +327,42 @@ public final class LiveDocument {
     void stored(int storedRev) {
         lock.lock();
         try {
-            if (closed || authority == null || storedRev <= order.durable()
-                    || authority.revision() != order.durable()) {
-                return;
-            }
-            List<Revision> missing;
-            try {
-                missing = store.revisions(id, order.durable(), storedRev);
-            } catch (StoreUnavailableException e) {
-                return;
-            }
-            for (Revision r : missing) {
-                if (r.rev() != authority.revision() + 1) {
-                    return; // a gap would be a broken store; the next re-check reads again
-                }
-                authority.append(r);
-                order.durableUpTo(r.rev());
-                members.broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(r))), r.client());
+            if (!closed && authority != null && storedRev > order.durable()) {
+                follow(storedRev);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Applies and passes on the stored revisions after this server's, up to {@code upTo}, if
+     * this server is not writing the document itself. A revision whose author is connected
+     * here (it made the edit on another server, then moved here before its
+     * {@code ack}) is that author's {@code ack}; everyone else hears it as an {@code op}.
+     */
+    private void follow(int upTo) {
+        if (authority.revision() != order.durable()) {
+            return;
+        }
+        List<Revision> missing;
+        try {
+            missing = store.revisions(id, order.durable(), upTo);
+        } catch (StoreUnavailableException e) {
+            return;
+        }
+        for (Revision r : missing) {
+            if (r.rev() != authority.revision() + 1) {
+                return; // a gap would be a broken store; the next re-check reads again
+            }
+            authority.append(r);
+            order.durableUpTo(r.rev());
+            Member author = members.of(r.client());
+            if (author != null && author.welcomed) {
+                author.acknowledgedElsewhere = Math.max(author.acknowledgedElsewhere, r.seq());
+                author.connection.send(new ServerMessage.Ack(r.rev(), r.seq()));
+            }
+            members.broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(r))), r.client());
         }
     }
 

@@ -8,6 +8,12 @@ final class Member {
     final boolean readOnly;
     /** Set once its welcome is sent: before that it hears nothing else. Guarded by the document's lock. */
     boolean welcomed;
+    /**
+     * The highest {@code seq} of this client's that this connection has acknowledged because
+     * another server stored it (see {@link LiveDocument#stored}): the client's resend of it is
+     * then answered already. Guarded by the document's lock.
+     */
+    long acknowledgedElsewhere;
 
     Member(String client, Connection connection, boolean readOnly) {
         this.client = client;

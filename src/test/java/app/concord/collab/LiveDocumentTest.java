@@ -443,4 +443,40 @@ class LiveDocumentTest {
         assertThrows(ServerStoppingException.class,
                 () -> documents.open("notes", new RecordingConnection(), new ClientMessage.Join("b2", "", null)));
     }
+
+    @Test
+    void anAuthorWhoMovedToAFollowerBeforeItsAckHearsItsRevisionAsTheAck() {
+        LiveDocument here = documents.acquire("moved-on");
+        LiveDocument there = otherServer.acquire("moved-on");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "moved-on", false);
+        RecordingConnection bob = new RecordingConnection();
+        Member b = there.join(bob, new ClientMessage.Join("b2", "", null), "moved-on", false);
+        RecordingConnection moved = new RecordingConnection();
+        Member again = there.join(moved, new ClientMessage.Join("a1", "", 0), "moved-on", false);
+        here.submit(a, op(0, 1, "typed"));
+        commits.runAll(); // stored, but the author had moved on before its ack arrived
+        moved.frames.clear();
+        bob.frames.clear();
+
+        otherServer.stored("moved-on", 1);
+        there.submit(again, op(0, 1, "typed")); // its resend, which the ack above has answered
+
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), moved.frames, "acknowledged once, in order");
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"typed\"]}"), bob.frames);
+        assertTrue(otherCommits.tasks.isEmpty(), "nothing stored twice");
+        assertEquals(0, b.acknowledgedElsewhere);
+    }
+
+    @Test
+    void aClientAheadOfAFollowerIsWelcomedOnceItHasCaughtUp() {
+        LiveDocument here = documents.acquire("ahead");
+        LiveDocument there = otherServer.acquire("ahead");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "ahead", false);
+        there.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), "ahead", false);
+        here.submit(a, op(0, 1, "seen"));
+        commits.runAll();
+        RecordingConnection moved = new RecordingConnection();
+        there.join(moved, new ClientMessage.Join("a1", "", 1), "ahead", false);
+        assertTrue(moved.frames.get(0).contains("\"rev\":1,\"ops\":[]"), moved.frames.get(0));
+    }
 }
