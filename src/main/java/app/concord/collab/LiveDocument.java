@@ -1,5 +1,7 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
+import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;
@@ -59,6 +61,7 @@ public final class LiveDocument {
         }
     };
     private DocumentAuthority authority;
+    private LiveAuthorship authorship;
     private int durableRev;
     private int users;
     private long idleSinceNanos = System.nanoTime();
@@ -83,16 +86,23 @@ public final class LiveDocument {
         private final String client;
         private final Connection connection;
         private final boolean readOnly;
+        private final String author;
         private boolean welcomed;
 
-        Member(String client, Connection connection, boolean readOnly) {
+        Member(String client, Connection connection, boolean readOnly, String author) {
             this.client = client;
             this.connection = connection;
             this.readOnly = readOnly;
+            this.author = author;
         }
 
         public String client() {
             return client;
+        }
+
+        /** The public id of the author this connection edits as. */
+        public String author() {
+            return author;
         }
     }
 
@@ -161,10 +171,16 @@ public final class LiveDocument {
                 throw new ProtocolException(ErrorCode.TOO_LARGE, "this document already has the maximum of "
                         + limits.maxConnectionsPerDocument() + " connections");
             }
-            Member member = new Member(join.client(), connection, readOnly);
+            String author = authorship.authorOf(join);
+            String name = join.name() == null ? "" : join.name();
+            String color = authority.colorFor(join.client(), name, authorship.knownColor(author));
+            if (!readOnly) {
+                authorship.joined(author, name, color, System.currentTimeMillis());
+            }
+            Member member = new Member(join.client(), connection, readOnly, author);
             members.put(join.client(), member);
             Peer before = authority.peer(join.client());
-            Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name(), readOnly);
+            Peer peer = authority.join(join.client(), name, readOnly, author, color);
             // A rejoin under a new name is how a client renames itself: the others hear it as peer-joined.
             boolean announce = before == null || !before.name().equals(peer.name());
             int rev = authority.revision();
@@ -176,6 +192,9 @@ public final class LiveDocument {
             }
             ServerMessage welcome = new ServerMessage.Welcome(publicId, join.client(), rev, null, null, others, readOnly);
             welcome = withContent((ServerMessage.Welcome) welcome, join.rev());
+            if (join.author() != null) {
+                welcome = ((ServerMessage.Welcome) welcome).withAuthorship(author, authorship.current(), authorship.authors());
+            }
             ServerMessage.Encoded frame = new ServerMessage.Encoded(JsonCodec.encode(welcome));
             ServerMessage.Encoded joined = announce
                     ? new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.PeerJoined(peer)))
@@ -218,6 +237,14 @@ public final class LiveDocument {
      *                           would make the document too large
      */
     public void submit(Member member, ClientMessage.Op op) {
+        submit(member, op, null);
+    }
+
+    /**
+     * As {@link #submit(Member, ClientMessage.Op)}; {@code inserted} names who wrote the text a
+     * restore brings back (see {@link DocumentHistory#restoring}), null for an ordinary edit.
+     */
+    public void submit(Member member, ClientMessage.Op op, Authorship inserted) {
         lock.lock();
         try {
             ensureUsable();
@@ -229,7 +256,7 @@ public final class LiveDocument {
             }
             Receipt receipt;
             try {
-                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops());
+                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops(), member.author, inserted);
             } catch (InvalidOperationException | StaleRevisionException e) {
                 throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
             } catch (DocumentTooLargeException e) {
@@ -241,8 +268,8 @@ public final class LiveDocument {
                 return;
             }
             Revision applied = receipt.applied();
-            String snapshot = applied.rev() % limits.snapshotEvery() == 0 ? authority.text().toString() : null;
-            committer.enqueue(new Commit(id, applied, snapshot), commits);
+            authorship.applied(applied);
+            committer.enqueue(authorship.commit(applied, authority.text()), commits);
             after(applied.rev(), () -> {
                 member.connection.send(ack);
                 broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(applied))), applied.client());
@@ -300,6 +327,7 @@ public final class LiveDocument {
                 throw new IllegalStateException("the document already has " + authority.revision() + " revisions");
             }
             TextBuffer text = new TextBuffer("");
+            AuthorshipBuffer runs = new AuthorshipBuffer(Authorship.empty());
             List<Commit> commits = new ArrayList<>(revisions.size());
             for (int i = 0; i < revisions.size(); i++) {
                 Revision r = revisions.get(i);
@@ -308,6 +336,7 @@ public final class LiveDocument {
                 }
                 try {
                     r.operation().applyTo(text);
+                    runs.apply(r.operation(), r.insertedAuthorship());
                 } catch (InvalidOperationException e) {
                     throw new IllegalArgumentException("revision " + r.rev() + " does not apply: " + e.getMessage(), e);
                 }
@@ -315,8 +344,7 @@ public final class LiveDocument {
                     throw new IllegalArgumentException("revision " + r.rev() + " makes the document longer than "
                             + limits.maxDocumentLength() + " code units");
                 }
-                boolean snapshot = r.rev() % limits.snapshotEvery() == 0 || i == revisions.size() - 1;
-                commits.add(new Commit(id, r, snapshot ? text.toString() : null));
+                commits.add(LiveAuthorship.commitOf(id, r, text, runs, limits, i == revisions.size() - 1));
             }
             for (int from = 0; from < commits.size(); from += IMPORT_BATCH) {
                 store.commit(commits.subList(from, Math.min(commits.size(), from + IMPORT_BATCH)));
@@ -326,6 +354,7 @@ public final class LiveDocument {
             }
             members.clear();
             authority = null;
+            authorship = null;
             durableRev = 0;
             return text.toString();
         } finally {
@@ -473,8 +502,10 @@ public final class LiveDocument {
         if (recent.size() > limits.historyInMemory()) {
             recent = recent.subList(recent.size() - limits.historyInMemory(), recent.size());
         }
+        LiveAuthorship loadedAuthorship = LiveAuthorship.load(id, store, stored, limits);
         authority = new DocumentAuthority(id, text.toString(), stored.rev(), recent, stored.lastApplied(),
                 limits.maxDocumentLength(), limits.historyInMemory(), new StoredHistory(store, id));
+        authorship = loadedAuthorship;
         durableRev = stored.rev();
     }
 

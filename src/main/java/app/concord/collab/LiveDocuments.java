@@ -17,6 +17,7 @@ public final class LiveDocuments {
     private final DocumentStore store;
     private final GroupCommitter committer;
     private final Limits limits;
+    private final DocumentHistory history;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
         this(store, commitExecutor, limits, CommitObserver.NONE);
@@ -27,6 +28,7 @@ public final class LiveDocuments {
         this.store = store;
         this.limits = limits;
         this.committer = new GroupCommitter(store, commitExecutor, 2_000, observer);
+        this.history = new DocumentHistory(store, limits.checkpointEvery());
     }
 
     public Limits limits() {
@@ -35,6 +37,11 @@ public final class LiveDocuments {
 
     public DocumentStore store() {
         return store;
+    }
+
+    /** The stored history of every document: text and authorship at any revision, changes, restores. */
+    public DocumentHistory history() {
+        return history;
     }
 
     /**

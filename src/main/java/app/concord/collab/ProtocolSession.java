@@ -1,5 +1,7 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
+import app.concord.ot.InvalidOperationException;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.ServerMessage;
@@ -28,6 +30,7 @@ public final class ProtocolSession {
     private final Future<?> joinTimeout;
     private LiveDocument document;
     private LiveDocument.Member member;
+    private boolean readOnly;
     /** Set once the connection has sent {@code join}; read by the join timeout's thread. */
     private volatile boolean joined;
     private boolean ended;
@@ -120,6 +123,7 @@ public final class ProtocolSession {
             document = documents.acquire(access.docId());
             try {
                 member = document.join(connection, join, access.publicId(), access.readOnly());
+                readOnly = access.readOnly();
             } catch (RuntimeException e) {
                 documents.release(document);
                 document = null;
@@ -134,9 +138,24 @@ public final class ProtocolSession {
                 throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + documents.limits().opsPerSecond()
                         + " operations per second");
             }
-            document.submit(member, op);
+            document.submit(member, op, restoring(op));
         } else if (message instanceof ClientMessage.Cursor cursor) {
             document.cursor(member, cursor);
+        }
+    }
+
+    /**
+     * Who wrote the text that {@code op} brings back, once checked that it makes the revision it
+     * says it restores; null for an ordinary edit (and for a viewer, whose edit is refused anyway).
+     */
+    private Authorship restoring(ClientMessage.Op op) {
+        if (op.restore() == null || readOnly) {
+            return null;
+        }
+        try {
+            return documents.history().restoring(document.id(), op.rev(), op.restore(), op.ops());
+        } catch (InvalidOperationException | StaleRevisionException e) {
+            throw new ProtocolException(ErrorCode.BAD_OP, "restore refused: " + e.getMessage());
         }
     }
 

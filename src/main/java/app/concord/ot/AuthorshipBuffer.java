@@ -51,8 +51,7 @@ public final class AuthorshipBuffer {
      * @throws InvalidOperationException when {@code op} does not fit the text's length; nothing changes then
      */
     public AuthorshipBuffer apply(TextOperation op, String author) {
-        int inserted = op.targetLength() - op.baseLength() + deleted(op);
-        return apply(op, Authorship.of(inserted, author));
+        return apply(op, Authorship.of(op.insertedLength(), author));
     }
 
     /**
@@ -67,9 +66,8 @@ public final class AuthorshipBuffer {
             throw new InvalidOperationException("operation expects a text of length " + op.baseLength()
                     + " but the authorship covers " + length);
         }
-        int insertedLength = op.targetLength() - op.baseLength() + deleted(op);
-        if (inserted.length() != insertedLength) {
-            throw new InvalidOperationException("operation inserts " + insertedLength
+        if (inserted.length() != op.insertedLength()) {
+            throw new InvalidOperationException("operation inserts " + op.insertedLength()
                     + " code units but their authorship covers " + inserted.length());
         }
         int pos = 0;
@@ -112,16 +110,6 @@ public final class AuthorshipBuffer {
         System.arraycopy(lengths, gapEnd, outLengths, gapStart, lengths.length - gapEnd);
         System.arraycopy(authors, gapEnd, outAuthors, gapStart, lengths.length - gapEnd);
         return n == 0 ? Authorship.empty() : new Authorship(outLengths, outAuthors, length);
-    }
-
-    private static int deleted(TextOperation op) {
-        int n = 0;
-        for (Component c : op.components()) {
-            if (c instanceof Component.Delete) {
-                n += c.length();
-            }
-        }
-        return n;
     }
 
     /**

@@ -66,16 +66,6 @@ class AuthorshipTest {
         return b.build();
     }
 
-    static int insertedLength(TextOperation op) {
-        int n = 0;
-        for (Component c : op.components()) {
-            if (c instanceof Component.Insert) {
-                n += c.length();
-            }
-        }
-        return n;
-    }
-
     @Test
     void applyingAnOperationAttributesInsertsToItsAuthorAndKeepsTheRest() {
         for (int seed = 0; seed < 2_000; seed++) {
@@ -85,7 +75,7 @@ class AuthorshipTest {
             TextOperation op = RandomOps.operation(random, doc);
             String author = AUTHORS[random.nextInt(AUTHORS.length)];
             List<String> inserted = new ArrayList<>();
-            for (int i = 0; i < insertedLength(op); i++) {
+            for (int i = 0; i < op.insertedLength(); i++) {
                 inserted.add(author);
             }
             Authorship expected = fromUnits(applyModel(perUnit(before), op, inserted));
@@ -102,7 +92,7 @@ class AuthorshipTest {
             String doc = RandomOps.document(random);
             Authorship before = randomRuns(random, doc.length());
             TextOperation op = RandomOps.operation(random, doc);
-            Authorship inserted = randomRuns(random, insertedLength(op));
+            Authorship inserted = randomRuns(random, op.insertedLength());
             Authorship expected = fromUnits(applyModel(perUnit(before), op, perUnit(inserted)));
             assertEquals(expected, before.apply(op, inserted), "seed " + seed + ": " + before + " then " + op + " with " + inserted);
         }
@@ -150,7 +140,7 @@ class AuthorshipTest {
                         : splice(random, text);
                 String author = AUTHORS[random.nextInt(AUTHORS.length)];
                 List<String> inserted = new ArrayList<>();
-                for (int i = 0; i < insertedLength(op); i++) {
+                for (int i = 0; i < op.insertedLength(); i++) {
                     inserted.add(author);
                 }
                 model = applyModel(model, op, inserted);

@@ -79,7 +79,7 @@ class AuthorshipVectorsTest {
             TextOperation op = seed % 2 == 0 ? RandomOps.operation(random, doc) : AuthorshipTest.splice(random, doc);
             JsonObjectBuilder c = Json.createObjectBuilder().add("runs", json(before)).add("ops", json(op));
             if (seed % 5 == 4) {
-                Authorship inserted = AuthorshipTest.randomRuns(random, AuthorshipTest.insertedLength(op));
+                Authorship inserted = AuthorshipTest.randomRuns(random, op.insertedLength());
                 c.add("inserted", json(inserted)).add("after", json(before.apply(op, inserted)));
             } else {
                 String author = AuthorshipTest.AUTHORS[random.nextInt(AuthorshipTest.AUTHORS.length)];
