@@ -5,9 +5,13 @@ import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.TextBuffer;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.AuthorProfile;
 import app.concord.protocol.Revision;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a document's stored history (PROTOCOL.md "History, authorship and versions"): the text
@@ -107,6 +111,20 @@ public final class DocumentHistory {
             op = forward.invert(end.text());
         }
         return new Changes(from, to, op, Authorship.insertedBy(op, end.authorship()));
+    }
+
+    /**
+     * The authors {@code ids} of {@code docId}, and every other recorded author of it: as
+     * recorded, and one never recorded (who wrote before authors were kept) with no name, a
+     * colour derived from their id, and first and last seen 0 (unknown).
+     */
+    public Map<String, AuthorProfile> authors(String docId, Collection<String> ids) {
+        Map<String, AuthorProfile> authors = new LinkedHashMap<>(store.history().authors(docId));
+        for (String id : ids) {
+            authors.computeIfAbsent(id, unknown -> new AuthorProfile("",
+                    DocumentAuthority.COLORS.get(Math.floorMod(unknown.hashCode(), DocumentAuthority.COLORS.size())), 0, 0));
+        }
+        return authors;
     }
 
     /** What {@link #changes} answers. */

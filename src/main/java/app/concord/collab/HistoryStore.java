@@ -34,6 +34,9 @@ public interface HistoryStore {
     /** Keeps {@code checkpoint}; one that is there already for that revision is left as it is. */
     void saveCheckpoint(String docId, Checkpoint checkpoint);
 
+    /** The newest stored revision of {@code docId}, 0 when it has none. */
+    int lastRevision(String docId);
+
     /** The stored revisions {@code fromExclusive + 1 .. toInclusive}, summarised, in order. */
     List<RevisionSummary> summaries(String docId, int fromExclusive, int toInclusive);
 

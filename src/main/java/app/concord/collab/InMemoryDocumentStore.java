@@ -166,6 +166,12 @@ public final class InMemoryDocumentStore implements DocumentStore, HistoryStore 
     }
 
     @Override
+    public int lastRevision(String docId) {
+        Log log = logs.get(docId);
+        return log == null ? 0 : log.size();
+    }
+
+    @Override
     public List<RevisionSummary> summaries(String docId, int fromExclusive, int toInclusive) {
         Log log = logs.get(docId);
         if (log == null) {

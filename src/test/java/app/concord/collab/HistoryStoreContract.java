@@ -117,6 +117,8 @@ interface HistoryStoreContract {
         assertTrue(second.time() >= before && second.time() <= after, second.toString());
         assertEquals(summaries.subList(1, 2), store().history().summaries("notes", 1, 2));
         assertEquals(List.of(), store().history().summaries("notes", 2, 2));
+        assertEquals(2, store().history().lastRevision("notes"));
+        assertEquals(0, store().history().lastRevision("other"));
     }
 
     @Test

@@ -195,6 +195,19 @@ final class JdbcHistoryStore implements HistoryStore {
         });
     }
 
+    @Override
+    public int lastRevision(String docId) {
+        return store.withConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT MAX(revision) FROM concord_revision WHERE doc_id = ?")) {
+                s.setString(1, docId);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getInt(1);
+                }
+            }
+        });
+    }
+
     /** Counts inserted and deleted code units from the operation for revisions stored before they were kept. */
     @Override
     public List<RevisionSummary> summaries(String docId, int fromExclusive, int toInclusive) {
