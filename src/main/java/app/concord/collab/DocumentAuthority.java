@@ -153,6 +153,12 @@ public final class DocumentAuthority {
         return new Receipt(applied.rev(), seq, applied);
     }
 
+    /** True when {@code client}'s operation {@code seq} has been applied: {@link #receive} would acknowledge it again. */
+    public boolean isApplied(String client, long seq) {
+        LastApplied last = lastApplied.get(client);
+        return last != null && seq <= last.seq();
+    }
+
     /**
      * Every revision after {@code fromRev}, oldest first: the catch-up for a client that has
      * {@code fromRev}.

@@ -34,14 +34,24 @@ public final class HistorySessions {
     public record Page(List<Session> sessions, Integer next) {
     }
 
-    /** At most {@code limit} sessions of the revisions before {@code before}, newest first. */
+    /** Where a page reads summaries: revisions {@code fromExclusive + 1 .. toInclusive}, in order, all of them. */
+    public interface Summaries {
+        List<RevisionSummary> read(int fromExclusive, int toInclusive);
+    }
+
+    /** At most {@code limit} sessions of {@code docId}'s stored revisions before {@code before}, newest first. */
     public static Page page(HistoryStore history, String docId, int before, int limit) {
+        return page((from, to) -> history.summaries(docId, from, to), before, limit);
+    }
+
+    /** At most {@code limit} sessions of the revisions before {@code before}, newest first. */
+    public static Page page(Summaries summaries, int before, int limit) {
         List<Session> sessions = new ArrayList<>();
         Builder current = null;
         int to = before - 1;
         while (to >= 1) {
             int from = Math.max(0, to - CHUNK);
-            List<RevisionSummary> chunk = history.summaries(docId, from, to);
+            List<RevisionSummary> chunk = summaries.read(from, to);
             if (chunk.size() != to - from) {
                 throw new StaleRevisionException("revisions " + (from + 1) + ".." + to + " of this document are not all stored");
             }

@@ -279,6 +279,17 @@ public final class LiveDocument {
         }
     }
 
+    /** True when {@code member}'s operation {@code seq} has been applied already (a resend). */
+    public boolean isApplied(Member member, long seq) {
+        lock.lock();
+        try {
+            ensureUsable();
+            return authority.isApplied(member.client, seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Records {@code member}'s selection, made at {@code cursor.rev()}, and tells the others
      * where it is now.

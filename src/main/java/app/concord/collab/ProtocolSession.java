@@ -146,10 +146,11 @@ public final class ProtocolSession {
 
     /**
      * Who wrote the text that {@code op} brings back, once checked that it makes the revision it
-     * says it restores; null for an ordinary edit (and for a viewer, whose edit is refused anyway).
+     * says it restores; null for an ordinary edit, for a resend of one applied already (which is
+     * only acknowledged again), and for a viewer (whose edit is refused anyway).
      */
     private Authorship restoring(ClientMessage.Op op) {
-        if (op.restore() == null || readOnly) {
+        if (op.restore() == null || readOnly || document.isApplied(member, op.seq())) {
             return null;
         }
         try {

@@ -167,6 +167,28 @@ class LiveAuthorshipTest {
         assertEquals(Authorship.builder().add(5, b).add(7, a).build(), now.authorship());
     }
 
+    /**
+     * As after a lost ack: the same seq again on a new connection, once others have edited,
+     * rebased as a client unaware of restores would send it (which no longer makes revision 1):
+     * acknowledged again, not checked.
+     */
+    @Test
+    void aRestoreSentAgainAfterItWasAppliedIsAcknowledgedAgain() {
+        Client ada = new Client("a1", "Ada", ADA_SECRET);
+        ada.send(0, TextOperation.fromWire(List.of("abc")), null);
+        ada.send(1, TextOperation.fromWire(List.of(-3)), null);
+        TextOperation back = documents.history().changes("notes", 2, 1).operation();
+        ada.send(2, back, 1);
+        new Client("b1", "Bob", BOB_SECRET).send(3, TextOperation.fromWire(List.of(3, "!")), null);
+
+        Client again = new Client("a1", "Ada", ADA_SECRET);
+        again.seq = 2;
+        again.send(4, TextOperation.identity(4), 1);
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":3}", again.connection.last());
+        assertEquals("abc!", documents.history().stateAt("notes", 4).text());
+        assertEquals(4, store.load("notes").rev());
+    }
+
     @Test
     void aRestoreThatDoesNotMakeTheRevisionIsRefusedAndChangesNothing() {
         Client ada = new Client("a1", "Ada", ADA_SECRET);
