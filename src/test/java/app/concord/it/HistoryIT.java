@@ -121,6 +121,14 @@ public class HistoryIT {
         assertEquals("[\"Hello world\"]", forward.getJsonArray("ops").toString());
         assertEquals("[[5,\"" + ada + "\"],[6,\"" + bob + "\"]]", forward.getJsonArray("inserted").toString());
 
+        // An archive keeps who wrote what, restores included.
+        String archive = server().get("/api/docs/" + doc + "/archive").body();
+        assertEquals(201, send("PUT", "/api/docs/" + doc + "-copy/archive", archive).statusCode());
+        assertEquals(server().json("/api/docs/" + doc + "/authorship?rev=3").getJsonArray("runs"),
+                server().json("/api/docs/" + doc + "-copy/authorship?rev=3").getJsonArray("runs"));
+        assertEquals(server().json("/api/docs/" + doc + "/authorship").getJsonArray("runs"),
+                server().json("/api/docs/" + doc + "-copy/authorship").getJsonArray("runs"));
+
         assertEquals(400, send("POST", "/api/docs/" + doc + "/restore", "{\"rev\":9,\"base\":4}").statusCode());
         assertEquals(400, server().get("/api/docs/" + doc + "/revisions/99").statusCode());
     }

@@ -12,9 +12,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -35,13 +32,7 @@ class AuthorshipVectorsTest {
 
     @Test
     void theJavaAlgebraGivesTheRecordedAnswers() throws IOException {
-        if (Boolean.getBoolean("concord.writeVectors")) {
-            write(generate());
-        }
-        JsonObject vectors;
-        try (Reader reader = Files.newBufferedReader(FILE, StandardCharsets.UTF_8)) {
-            vectors = Json.createReader(reader).readObject();
-        }
+        JsonObject vectors = SharedVectorsTest.read(FILE, AuthorshipVectorsTest::generate);
         JsonArray cases = vectors.getJsonArray("cases");
         assertTrue(cases.size() >= 200, "cases: " + cases.size());
         for (JsonValue value : cases) {
@@ -145,21 +136,5 @@ class AuthorshipVectorsTest {
     private static String clipped(JsonObject v) {
         String s = v.toString();
         return s.length() <= 600 ? s : s.substring(0, 600) + "…";
-    }
-
-    /** One case per line, so that a regenerated file diffs line by line. */
-    private static void write(JsonObject vectors) throws IOException {
-        StringBuilder out = new StringBuilder("{\"about\":").append(Json.createValue(vectors.getString("about")));
-        for (String key : List.of("cases", "invalid")) {
-            out.append(",\n\"").append(key).append("\":[");
-            JsonArray items = vectors.getJsonArray(key);
-            for (int i = 0; i < items.size(); i++) {
-                out.append(i == 0 ? "\n" : ",\n").append(items.get(i));
-            }
-            out.append("\n]");
-        }
-        out.append("}\n");
-        Files.createDirectories(FILE.getParent());
-        Files.writeString(FILE, out, StandardCharsets.UTF_8);
     }
 }
