@@ -51,7 +51,11 @@ public final class AuthorshipBuffer {
      * @throws InvalidOperationException when {@code op} does not fit the text's length; nothing changes then
      */
     public AuthorshipBuffer apply(TextOperation op, String author) {
-        return apply(op, Authorship.of(op.insertedLength(), author));
+        if (author == null || author.isEmpty()) {
+            throw new IllegalArgumentException("an operation needs an author");
+        }
+        check(op);
+        return walk(op, author, null);
     }
 
     /**
@@ -62,14 +66,23 @@ public final class AuthorshipBuffer {
      *                                   nothing changes then
      */
     public AuthorshipBuffer apply(TextOperation op, Authorship inserted) {
-        if (op.baseLength() != length) {
-            throw new InvalidOperationException("operation expects a text of length " + op.baseLength()
-                    + " but the authorship covers " + length);
-        }
+        check(op);
         if (inserted.length() != op.insertedLength()) {
             throw new InvalidOperationException("operation inserts " + op.insertedLength()
                     + " code units but their authorship covers " + inserted.length());
         }
+        return walk(op, null, inserted);
+    }
+
+    private void check(TextOperation op) {
+        if (op.baseLength() != length) {
+            throw new InvalidOperationException("operation expects a text of length " + op.baseLength()
+                    + " but the authorship covers " + length);
+        }
+    }
+
+    /** Applies {@code op}, whose inserts are all {@code author}'s, or when that is null, by {@code inserted}. */
+    private AuthorshipBuffer walk(TextOperation op, String author, Authorship inserted) {
         int pos = 0;
         int run = 0;
         int runUsed = 0;
@@ -78,7 +91,10 @@ public final class AuthorshipBuffer {
                 pos += c.length();
             } else if (c instanceof Component.Insert) {
                 moveGapTo(pos);
-                int left = c.length();
+                int left = author != null ? 0 : c.length();
+                if (author != null) {
+                    insertAtGap(c.length(), author);
+                }
                 while (left > 0) {
                     int n = Math.min(left, inserted.runLength(run) - runUsed);
                     insertAtGap(n, inserted.runAuthor(run));
