@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class LiveAuthorship {
 
+    private static final System.Logger LOG = System.getLogger(LiveAuthorship.class.getName());
+
     private final String docId;
     private final HistoryStore history;
     private final Limits limits;
@@ -58,15 +60,21 @@ final class LiveAuthorship {
     }
 
     /**
-     * {@code author} joined to edit under {@code name}: recorded, in the store first. A new
-     * author's text is shown in {@code color}, their cursor's; a known one keeps theirs.
+     * {@code author} joined to edit under {@code name}: recorded here and in the store. A new
+     * author's text is shown in {@code color}, their cursor's; a known one keeps theirs. A store
+     * that cannot be reached does not keep anyone from editing: the record waits for their next
+     * visit.
      */
     void joined(String author, String name, String color, long now) {
         AuthorProfile known = authors.get(author);
         AuthorProfile profile = known == null ? new AuthorProfile(name, color, now, now)
                 : new AuthorProfile(name, known.color(), known.first(), now);
-        history.saveAuthor(docId, author, profile);
         authors.put(author, profile);
+        try {
+            history.saveAuthor(docId, author, profile);
+        } catch (StoreUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=author-not-recorded reason=store-unavailable: " + e.getMessage());
+        }
     }
 
     /** Every known author of the document, by id. */

@@ -51,6 +51,7 @@ public final class HistoryReadTiming {
             SchemaMigrations.migrate(database);
             JdbcDocumentStore store = JdbcDocumentStore.over(database);
             run(store, pasteKb);
+            storage(database);
             database.onClose().close();
         } finally {
             if (postgres != null) {
@@ -131,6 +132,26 @@ public final class HistoryReadTiming {
 
     private static javax.sql.DataSource noDataSource(String name) {
         throw new IllegalStateException("no datasource " + name);
+    }
+
+    /** What the document takes in the database: the op log and the checkpoints. */
+    static void storage(Database database) throws java.sql.SQLException {
+        try (var c = database.dataSource().getConnection(); var s = c.createStatement()) {
+            for (String table : List.of("concord_revision", "concord_checkpoint")) {
+                try (var r = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    r.next();
+                    System.out.printf("%s: %d rows%n", table, r.getLong(1));
+                }
+            }
+            try (var r = s.executeQuery("SELECT SUM(OCTET_LENGTH(body)), SUM(OCTET_LENGTH(authorship_json)) FROM concord_checkpoint")) {
+                r.next();
+                System.out.printf("checkpoints: %.1f MB of text, %.1f MB of authorship%n", r.getLong(1) / 1e6, r.getLong(2) / 1e6);
+            }
+            try (var r = s.executeQuery("SELECT SUM(OCTET_LENGTH(ops_json)) FROM concord_revision")) {
+                r.next();
+                System.out.printf("op log: %.1f MB of operations%n", r.getLong(1) / 1e6);
+            }
+        }
     }
 
     /**
