@@ -99,11 +99,6 @@ public final class LiveDocument {
         public String client() {
             return client;
         }
-
-        /** The public id of the author this connection edits as. */
-        public String author() {
-            return author;
-        }
     }
 
     /**
