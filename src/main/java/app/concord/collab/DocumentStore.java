@@ -41,6 +41,9 @@ public interface DocumentStore {
     /** The editable id behind {@code readOnlyId}, when it is a read-only id. */
     Optional<String> documentOf(String readOnlyId);
 
+    /** History, authorship and named versions. */
+    HistoryStore history();
+
     /** True when the store answers now; used by the readiness check. */
     boolean isAvailable();
 

@@ -1,5 +1,7 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
+import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.TextBuffer;
 import app.concord.protocol.Revision;
@@ -8,8 +10,8 @@ import java.util.List;
 
 /**
  * A history brought in from elsewhere (an archive), checked to replay from the empty text and
- * turned into the commits that store it, each {@link Limits#snapshotEvery()}-th and the last
- * with a snapshot.
+ * turned into the commits that store it, with snapshots (and authorship runs, from each
+ * revision's author) as {@link LiveAuthorship#commitOf} makes them, the last always with one.
  *
  * @param commits the commits, revisions 1..n in order
  * @param text    the text after the last revision
@@ -22,6 +24,7 @@ record ImportedHistory(List<Commit> commits, String text) {
      */
     static ImportedHistory of(String docId, List<Revision> revisions, Limits limits) {
         TextBuffer text = new TextBuffer("");
+        AuthorshipBuffer runs = new AuthorshipBuffer(Authorship.empty());
         List<Commit> commits = new ArrayList<>(revisions.size());
         for (int i = 0; i < revisions.size(); i++) {
             Revision r = revisions.get(i);
@@ -30,6 +33,7 @@ record ImportedHistory(List<Commit> commits, String text) {
             }
             try {
                 r.operation().applyTo(text);
+                runs.apply(r.operation(), r.insertedAuthorship());
             } catch (InvalidOperationException e) {
                 throw new IllegalArgumentException("revision " + r.rev() + " does not apply: " + e.getMessage(), e);
             }
@@ -37,8 +41,7 @@ record ImportedHistory(List<Commit> commits, String text) {
                 throw new IllegalArgumentException("revision " + r.rev() + " makes the document longer than "
                         + limits.maxDocumentLength() + " code units");
             }
-            boolean snapshot = r.rev() % limits.snapshotEvery() == 0 || i == revisions.size() - 1;
-            commits.add(new Commit(docId, r, snapshot ? text.toString() : null));
+            commits.add(LiveAuthorship.commitOf(docId, r, text, runs, limits, i == revisions.size() - 1));
         }
         return new ImportedHistory(List.copyOf(commits), text.toString());
     }

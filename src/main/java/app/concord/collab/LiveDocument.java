@@ -1,5 +1,7 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
+import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;
@@ -61,6 +63,7 @@ public final class LiveDocument {
         }
     };
     private DocumentAuthority authority;
+    private LiveAuthorship authorship;
     private DurableOrder order = new DurableOrder(0);
     private int users;
     private long idleSinceNanos = System.nanoTime();
@@ -146,14 +149,23 @@ public final class LiveDocument {
             if (join.rev() != null && join.rev() > authority.revision()) {
                 follow(Integer.MAX_VALUE); // the client saw revisions another server stored since
             }
-            Member member = new Member(join.client(), connection, readOnly);
+            String author = authorship.authorOf(join);
+            String name = join.name() == null ? "" : join.name();
+            String color = authority.colorFor(join.client(), name, authorship.knownColor(author));
+            if (!readOnly) {
+                authorship.joined(author, name, color, System.currentTimeMillis());
+            }
+            Member member = new Member(join.client(), connection, readOnly, author);
             Member previous = members.add(member);
             Peer before = authority.peer(join.client());
-            Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name(), readOnly);
+            Peer peer = authority.join(join.client(), name, readOnly, author, color);
             // A rejoin under a new name is how a client renames itself: the others hear it as peer-joined.
             boolean announce = before == null || !before.name().equals(peer.name());
             ServerMessage.Welcome welcome = Welcomes.of(authority, publicId, join.client(), join.rev(), readOnly,
                     limits.maxCatchUp());
+            if (join.author() != null) {
+                welcome = welcome.withAuthorship(author, authorship.current(), authorship.authors());
+            }
             ServerMessage.Encoded frame = new ServerMessage.Encoded(JsonCodec.encode(welcome));
             ServerMessage.Encoded joined = announce
                     ? new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.PeerJoined(peer)))
@@ -183,6 +195,14 @@ public final class LiveDocument {
      *                           would make the document too large
      */
     void submit(Member member, ClientMessage.Op op) {
+        submit(member, op, null);
+    }
+
+    /**
+     * As {@link #submit(Member, ClientMessage.Op)}; {@code inserted} names who wrote the text a
+     * restore brings back (see {@link DocumentHistory#restoring}), null for an ordinary edit.
+     */
+    void submit(Member member, ClientMessage.Op op, Authorship inserted) {
         lock.lock();
         try {
             ensureUsable();
@@ -194,7 +214,7 @@ public final class LiveDocument {
             }
             Receipt receipt;
             try {
-                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops());
+                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops(), member.author, inserted);
             } catch (InvalidOperationException | StaleRevisionException e) {
                 throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
             } catch (DocumentTooLargeException e) {
@@ -208,13 +228,24 @@ public final class LiveDocument {
                 return;
             }
             Revision applied = receipt.applied();
-            String snapshot = applied.rev() % limits.snapshotEvery() == 0 ? authority.text().toString() : null;
-            committer.enqueue(new Commit(id, applied, snapshot), commits);
+            authorship.applied(applied);
+            committer.enqueue(authorship.commit(applied, authority.text()), commits);
             order.after(applied.rev(), () -> {
                 member.connection.send(ack);
                 members.broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(applied))),
                         applied.client());
             });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when {@code member}'s operation {@code seq} has been applied already (a resend). */
+    boolean isApplied(Member member, long seq) {
+        lock.lock();
+        try {
+            ensureUsable();
+            return authority.isApplied(member.client, seq);
         } finally {
             lock.unlock();
         }
@@ -279,6 +310,7 @@ public final class LiveDocument {
             }
             members.closeAll(null, 1012, "the document was replaced by an import; reconnect");
             authority = null;
+            authorship = null;
             return imported.text();
         } finally {
             lock.unlock();
@@ -356,6 +388,7 @@ public final class LiveDocument {
                 return; // a gap would be a broken store; the next re-check reads again
             }
             authority.append(r);
+            authorship.followed(r);
             order.durableUpTo(r.rev());
             Member author = members.of(r.client());
             if (author != null && author.welcomed) {
@@ -476,8 +509,10 @@ public final class LiveDocument {
         if (recent.size() > limits.historyInMemory()) {
             recent = recent.subList(recent.size() - limits.historyInMemory(), recent.size());
         }
+        LiveAuthorship loadedAuthorship = LiveAuthorship.load(id, store, stored, limits);
         authority = new DocumentAuthority(id, text.toString(), stored.rev(), recent, stored.lastApplied(),
                 limits.maxDocumentLength(), limits.historyInMemory(), new StoredHistory(store, id));
+        authorship = loadedAuthorship;
         order = new DurableOrder(stored.rev());
     }
 

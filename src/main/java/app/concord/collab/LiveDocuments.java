@@ -23,6 +23,7 @@ public final class LiveDocuments {
     private final Limits limits;
     /** Set by {@link #closeConnections}: no connection is admitted after it. */
     private volatile boolean closing;
+    private final DocumentHistory history;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
         this(store, commitExecutor, limits, CommitObserver.NONE);
@@ -33,6 +34,7 @@ public final class LiveDocuments {
         this.store = store;
         this.limits = limits;
         this.committer = new GroupCommitter(store, commitExecutor, 2_000, observer);
+        this.history = new DocumentHistory(store, limits.checkpointEvery());
     }
 
     public Limits limits() {
@@ -41,6 +43,11 @@ public final class LiveDocuments {
 
     public DocumentStore store() {
         return store;
+    }
+
+    /** The stored history of every document: text and authorship at any revision, changes, restores. */
+    public DocumentHistory history() {
+        return history;
     }
 
     /**

@@ -6,6 +6,8 @@ final class Member {
     final String client;
     final Connection connection;
     final boolean readOnly;
+    /** The public id of the author this connection edits as. */
+    final String author;
     /** Set once its welcome is sent: before that it hears nothing else. Guarded by the document's lock. */
     boolean welcomed;
     /**
@@ -15,9 +17,10 @@ final class Member {
      */
     long acknowledgedElsewhere;
 
-    Member(String client, Connection connection, boolean readOnly) {
+    Member(String client, Connection connection, boolean readOnly, String author) {
         this.client = client;
         this.connection = connection;
         this.readOnly = readOnly;
+        this.author = author;
     }
 }

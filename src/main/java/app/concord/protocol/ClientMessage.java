@@ -7,12 +7,30 @@ import java.util.List;
 /** A message from a client (PROTOCOL.md "Client to server"), decoded and validated. */
 public sealed interface ClientMessage {
 
-    /** First message on every connection. {@code rev} is null when the client has no revision yet. */
-    record Join(String client, String name, Integer rev) implements ClientMessage {
+    /**
+     * First message on every connection. {@code rev} is null when the client has no revision
+     * yet; {@code author}, the client's secret (an extension), is null when it sent none.
+     */
+    record Join(String client, String name, Integer rev, String author) implements ClientMessage {
+        public Join(String client, String name, Integer rev) {
+            this(client, name, rev, null);
+        }
+
+        /** Never shows the secret, so that a logged message cannot leak it. */
+        @Override
+        public String toString() {
+            return "Join[client=" + client + ", name=" + name + ", rev=" + rev + ", author=" + (author == null ? "none" : "(secret)") + "]";
+        }
     }
 
-    /** An operation made against {@code rev}, the client's {@code seq}-th. */
-    record Op(int rev, long seq, TextOperation ops) implements ClientMessage {
+    /**
+     * An operation made against {@code rev}, the client's {@code seq}-th; {@code restore} (an
+     * extension) is the revision whose text it makes, when it restores one, else null.
+     */
+    record Op(int rev, long seq, TextOperation ops, Integer restore) implements ClientMessage {
+        public Op(int rev, long seq, TextOperation ops) {
+            this(rev, seq, ops, null);
+        }
     }
 
     /** The client's selection at revision {@code rev}. */

@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
  * subclass (as ShareDB runs one suite against every database adapter). Each test starts
  * from an empty store.
  */
-public abstract class DocumentStoreContract {
+public abstract class DocumentStoreContract implements HistoryStoreContract {
 
     protected DocumentStore store;
+
+    @Override
+    public DocumentStore store() {
+        return store;
+    }
 
     /** A store holding no document; called before every test. */
     protected abstract DocumentStore emptyStore();

@@ -78,6 +78,11 @@ class GroupCommitterTest {
         }
 
         @Override
+        public HistoryStore history() {
+            return stored.history();
+        }
+
+        @Override
         public boolean isAvailable() {
             return unavailableFor == 0;
         }

@@ -84,7 +84,7 @@ class LiveDocumentTest {
 
         commits.runAll();
         assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), ada.frames);
-        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}"), bob.frames);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}"), bob.frames);
         assertEquals(1, store.revisions("notes", 0, 1).size());
     }
 
@@ -98,8 +98,9 @@ class LiveDocumentTest {
         commits.runAll();
         Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
-                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
-                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\"}],\"readOnly\":false}",
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}],"
+                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\",\"author\":\"~a1\"}],"
+                + "\"readOnly\":false}",
                 bob.frames.get(0));
         assertTrue(ada.last().startsWith("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"b2\",\"name\":\"Bob\""));
 
@@ -107,8 +108,8 @@ class LiveDocumentTest {
         doc.submit(b, op(1, 1, "Oh, ", 2));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":2}", ada.frames.get(ada.frames.size() - 2));
-        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}", ada.last());
-        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\"!\"]}", bob.frames.get(1));
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3],\"author\":\"~b2\"}", ada.last());
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\"!\"],\"author\":\"~a1\"}", bob.frames.get(1));
         assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last());
         assertEquals(new LiveDocument.Snapshot(3, "Oh, Hi!"), doc.snapshot().join());
     }
@@ -128,7 +129,7 @@ class LiveDocumentTest {
         RecordingConnection again = new RecordingConnection();
         Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
         assertEquals(1000, first.closeCode, "the older connection is replaced");
-        assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"]}]"));
+        assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"],\"author\":\"~c\"}]"));
         doc.submit(resumed, op(0, 1, "x"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", again.last());
@@ -163,7 +164,7 @@ class LiveDocumentTest {
         commits.runAll();
         assertEquals(2, late.frames.size());
         assertTrue(late.frames.get(0).startsWith("{\"type\":\"welcome\",\"doc\":\"d\",\"client\":\"l\",\"rev\":1,\"text\":\"a\""));
-        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"e\",\"seq\":2,\"ops\":[1,\"b\"]}", late.frames.get(1));
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"e\",\"seq\":2,\"ops\":[1,\"b\"],\"author\":\"~e\"}", late.frames.get(1));
         doc.leave(l);
         assertTrue(early.last().equals("{\"type\":\"peer-left\",\"client\":\"l\"}"));
     }
@@ -216,6 +217,11 @@ class LiveDocumentTest {
             @Override
             public String readOnlyId(String docId) {
                 return failing.readOnlyId(docId);
+            }
+
+            @Override
+            public HistoryStore history() {
+                return failing.history();
             }
 
             @Override
@@ -284,7 +290,7 @@ class LiveDocumentTest {
 
     @Test
     void anIdleDocumentIsEvictedAndReloadedWithItsHistory() {
-        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1, 600);
+        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1, 600, 4);
         LiveDocuments live = new LiveDocuments(store, commits, quick);
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
@@ -366,9 +372,9 @@ class LiveDocumentTest {
         here.submit(a, op(0, 2, " there"));
         commits.runAll();
         otherServer.stored("shared", 1);
-        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}"), bob.frames);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}"), bob.frames);
         otherServer.recheck(); // a missed notice: the re-check finds revision 2
-        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\" there\"]}", bob.last());
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\" there\"],\"author\":\"~a1\"}", bob.last());
         otherServer.stored("shared", 2);
         assertEquals(2, bob.frames.size(), "a notice of what it has already changes nothing");
 
@@ -376,7 +382,7 @@ class LiveDocumentTest {
         otherCommits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last(), "the follower sequences on the stored history");
         documents.stored("shared", 3);
-        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[8,\"!\"]}", ada.last());
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[8,\"!\"],\"author\":\"~b2\"}", ada.last());
         assertEquals(new LiveDocument.Snapshot(3, "Hi there!"), here.snapshot().join());
     }
 
@@ -462,7 +468,7 @@ class LiveDocumentTest {
         there.submit(again, op(0, 1, "typed")); // its resend, which the ack above has answered
 
         assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), moved.frames, "acknowledged once, in order");
-        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"typed\"]}"), bob.frames);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"typed\"],\"author\":\"~a1\"}"), bob.frames);
         assertTrue(otherCommits.tasks.isEmpty(), "nothing stored twice");
         assertEquals(0, b.acknowledgedElsewhere);
     }

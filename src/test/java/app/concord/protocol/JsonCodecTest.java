@@ -78,12 +78,13 @@ class JsonCodecTest {
         assertEquals(ErrorCode.BAD_MESSAGE, assertInstanceOf(ClientMessage.Invalid.class, JsonCodec.decode(deep)).code());
     }
 
+    /** With the extension's {@code author} on each revision (PROTOCOL.md "History, authorship and versions"). */
     @Test
     void encodesTheProtocolExamplesExactly() {
         assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", JsonCodec.encode(new ServerMessage.Ack(1, 1)));
         Revision hi = new Revision(1, "a1", 1, TextOperation.fromWire(List.of("Hi")));
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
-                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}],"
                 + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"#d81b60\"}],\"readOnly\":false}",
                 JsonCodec.encode(new ServerMessage.Welcome("notes", "b2", 1, null, List.of(hi),
                         List.of(new Peer("a1", "Ada", "#d81b60", List.of())), false)));
@@ -93,7 +94,7 @@ class JsonCodecTest {
                 JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("b2", "Bob", "#1e88e5", List.of(new Range(1, 1))))));
         assertEquals("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"v3\",\"name\":\"Vera\",\"color\":\"#1565c0\",\"readOnly\":true}}",
                 JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("v3", "Vera", "#1565c0", List.of(), true))));
-        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}",
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3],\"author\":\"~b2\"}",
                 JsonCodec.encode(new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of("Oh, ", 3))))));
         assertEquals("{\"type\":\"cursor\",\"client\":\"a\",\"rev\":2,\"ranges\":[[0,2]]}",
                 JsonCodec.encode(new ServerMessage.Cursor("a", 2, List.of(new Range(0, 2)))));
