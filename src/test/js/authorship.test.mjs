@@ -199,21 +199,38 @@ test("after a restore the tracker asks the server and replays what was confirmed
   assert.ok(changes >= 2);
 });
 
-test("a welcome without runs, or a gap, makes the tracker ask; a failed answer leaves them unknown", async () => {
+test("a server that keeps authorship is asked when the runs are lost; one that does not is asked only on request", async () => {
   const asked = [];
-  const tracker = new AuthorshipTracker({ load: async (rev) => { asked.push(rev); throw new Error("HTTP 404"); } });
+  let fail = true;
+  const tracker = new AuthorshipTracker({
+    load: async (rev) => {
+      asked.push(rev);
+      if (fail) throw new Error("HTTP 404");
+      return { rev, runs: [[5, "a"]] };
+    },
+  });
   const warn = console.warn;
   console.warn = () => {};
   try {
     tracker.welcome({ rev: 4, text: "abcd", peers: [] }, "c");
+    tracker.confirmed({ rev: 5, op: op(4, "x"), author: "a" });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.deepEqual(asked, [4]);
-    assert.equal(tracker.display(null), null);
-    tracker.welcome({ rev: 4, authorship: [[4, "a"]], peers: [] }, "c");
-    tracker.confirmed({ rev: 6, op: op(4, "x"), author: "a" });
-    assert.equal(tracker.display(null), null, "revision 5 is missing");
+    assert.deepEqual(asked, [], "no runs in the welcome: the server keeps none");
+    await tracker.refresh();
+    assert.deepEqual(asked, [5], "asked when the person wants to know");
+    tracker.welcome({ rev: 5, authorship: [[5, "a"]], peers: [] }, "c");
+    tracker.confirmed({ rev: 7, op: op(5, "x"), author: "a" });
+    assert.equal(tracker.display(null), null, "revision 6 is missing");
     await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.deepEqual(asked, [4, 6]);
+    assert.deepEqual(asked, [5, 7]);
+    tracker.confirmed({ rev: 8, op: op(6, "x"), author: "a" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(asked, [5, 7], "not again after a failed answer");
+    fail = false;
+    tracker.welcome({ rev: 8, authorship: "not runs", peers: [] }, "c");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(asked, [5, 7, 8]);
+    assert.deepEqual(tracker.display(null), [[5, "a"]]);
   } finally {
     console.warn = warn;
   }

@@ -5,8 +5,9 @@
 // The runs of the text the editor shows are those plus this page's unconfirmed edits.
 //
 // A restore brings text back with the authors it had, which only the server knows: after a
-// restore revision, and whenever the runs are not known (a welcome without them, a gap), the
-// tracker asks the server for the runs at its revision and replays what was confirmed since.
+// restore revision, and whenever the runs are lost (a gap), the tracker asks the server for the
+// runs at its revision and replays what was confirmed since; it asks by itself only a server
+// that sent runs in its welcome, and not again after a failed answer until the next welcome.
 // No I/O of its own: load is given.
 
 import { TextOperation } from "./ot.js";
@@ -32,6 +33,7 @@ export class AuthorshipTracker {
     this.log = null;           // revisions confirmed while a load is under way
     this.loading = false;
     this.again = false;
+    this.asking = false;       // the server keeps authorship: ask it by itself when the runs are lost
   }
 
   /** A welcome: its runs (when it has them) cover the text at its revision, after any catch-up. */
@@ -41,20 +43,19 @@ export class AuthorshipTracker {
     for (const peer of m.peers ?? []) this.peer(peer, { quiet: true });
     let known = false;
     if (m.authorship !== undefined) {
+      this.asking = true;
       try {
         this.runs = readRuns(m.authorship);
         known = true;
       } catch {
-        // refused below: asked again
+        // not runs: asked for below
       }
     } else {
       known = this.runs !== null && this.rev === m.rev; // continued through the catch-up
     }
     this.rev = m.rev;
-    if (!known) {
-      this.runs = null;
-      this.refresh();
-    }
+    if (!known) this.runs = null;
+    if (!known && this.asking) this.refresh();
     this.changed();
   }
 
@@ -85,7 +86,7 @@ export class AuthorshipTracker {
       this.runs = null;
     }
     this.rev = rev;
-    if (this.runs === null || Number.isInteger(restore)) this.refresh();
+    if (this.asking && (this.runs === null || Number.isInteger(restore))) this.refresh();
   }
 
   /** The runs of the local text: the confirmed ones with this page's pending edits (null when not known). */
@@ -120,6 +121,7 @@ export class AuthorshipTracker {
       }
       if (rev === this.rev) this.runs = runs;
     } catch (e) {
+      this.asking = false;
       console.warn("authorship not available:", e.message ?? e);
     } finally {
       this.log = null;
