@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { TextOperation } from "../../main/webapp/js/ot.js";
 import { applyOperation } from "../../main/webapp/js/authorship.js";
 import {
-  HistoryApi, HistoryError, changeSegments, formatSpan, replacement, restoreOperation, revisionFromSearch, revisionLink, sessionRange,
+  HistoryApi, HistoryError, changeSegments, formatSpan, replacement, restoreOperation, restoreRevision, revisionFromSearch, revisionLink,
+  sessionRange,
 } from "../../main/webapp/js/history.js";
 import { RevisionLoader, Timeslider } from "../../main/webapp/js/timeslider.js";
 import { FakeHistoryServer } from "./fake-history-server.mjs";
@@ -216,4 +217,58 @@ test("a session's time says its start and end", () => {
   assert.equal(formatSpan(day, day + 20_000, now, "en-GB"), "10:02");
   assert.equal(formatSpan(day, day + 38 * MINUTE, now + 86_400_000 * 2, "en-GB"), "3 May, 10:02–10:40");
   assert.match(formatSpan(day - 86_400_000 * 400, day, now, "en-GB"), /2024.*–.*10:02/);
+});
+
+/** What restoreRevision needs of a page whose text is the server's at rev, with its edits saved or not. */
+function restoringPage(server) {
+  const page = {
+    text: server.texts.at(-1),
+    applied: [],
+    saves: 0,
+    session: {
+      status: { state: "connected" },
+      client: { rev: server.head },
+      synchronized: true,
+      canRestore: () => page.session.synchronized,
+    },
+  };
+  page.options = {
+    session: page.session,
+    api: new HistoryApi("doc", server.fetch),
+    textAt: async (rev) => server.texts[rev],
+    currentText: () => page.text,
+    awaitSaved: async () => { page.saves++; page.session.synchronized = true; },
+    apply: (o, inserted) => { page.applied.push({ op: o, inserted }); page.text = o.apply(page.text); },
+  };
+  return page;
+}
+
+test("a restore is the server's composed operation with the restored text's authors, made once this page's edits are saved", async () => {
+  const server = letter();
+  const page = restoringPage(server);
+  page.session.synchronized = false; // an edit of this page's in flight
+  assert.equal(await restoreRevision(1, page.options), true);
+  assert.ok(page.saves >= 1, "waited for this page's edits");
+  assert.equal(page.text, "Dear Bob,");
+  assert.deepEqual(page.applied[0].op, server.composed(4, 1));
+  assert.deepEqual(page.applied[0].inserted, [[4, "ada"]]);
+  assert.deepEqual(server.requests.at(-1), "GET /api/docs/doc/changes?from=4&to=1");
+  assert.equal(await restoreRevision(1, { ...page.options, currentText: () => "Dear Bob," }), false, "nothing to restore");
+});
+
+test("a restore after someone else's edit came in replaces what differs, and refuses while offline", async () => {
+  const server = letter();
+  const page = restoringPage(server);
+  const asked = server.fetch;
+  const late = { ...page.options, api: new HistoryApi("doc", async (url, init) => {
+    const answer = await asked(url, init);
+    page.session.client.rev = 5; // Bob's edit arrived while the changes were on their way
+    page.text = "Hi Bob,\nSee you!";
+    return answer;
+  }) };
+  assert.equal(await restoreRevision(2, late), true);
+  assert.equal(page.text, "Dear Bob,\nSee you.");
+  assert.equal(page.applied[0].inserted, null, "authors from the server, after the ack");
+  page.session.status.state = "offline";
+  await assert.rejects(restoreRevision(1, page.options), /not connected/);
 });

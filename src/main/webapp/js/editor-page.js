@@ -288,7 +288,7 @@ $("who-wrote").addEventListener("click", () => {
   } else {
     const parts = authors.map(([id, count]) => {
       const { name, you } = describe(id);
-      return `${name || "an unknown author"}${you ? " (you)" : ""}: ${count} of ${total} characters (${Math.round((100 * count) / total)}%)`;
+      return `${name || "an unknown author"}${you ? " (you)" : ""}: ${count} of ${total} characters`;
     });
     showNotice(`Who wrote the selection: ${parts.join("; ")}.`, { kind: "info" });
   }

@@ -7,7 +7,7 @@
 import { Transaction } from "@codemirror/state";
 import { isolateHistory } from "@codemirror/commands";
 import { operationToChanges, restoring } from "./collab-editor.js";
-import { HistoryError, formatSpan, formatWhen, restoreOperation, revisionFromSearch, revisionLink, sessionRange } from "./history.js";
+import { formatSpan, formatWhen, restoreRevision, revisionFromSearch, revisionLink, sessionRange } from "./history.js";
 import { RevisionLoader, Timeslider } from "./timeslider.js";
 import { revisionView } from "./revision-view.js";
 import { runsOf } from "./authorship-view.js";
@@ -320,38 +320,30 @@ export function historyPanel(page) {
 
   // ----- restore ------------------------------------------------------------------------------
 
-  /**
-   * Makes the document equal to revision n with one edit of this person's, sent with the
-   * revision it restores; the server transforms it past edits made meanwhile like any other.
-   */
+  /** Restores revision n after asking, as one edit of this person's that Ctrl-Z takes back. */
   async function restore(n) {
     if (!window.confirm(`Restore revision ${n}? The document becomes the text it had then, for everyone, as one edit of yours `
       + "(Ctrl-Z undoes it). Nothing is removed from the history.")) return;
     const button = $("rev-restore");
     button.disabled = true;
     try {
-      if (session.status.state !== "connected") throw new HistoryError("not connected to the server");
-      for (let attempt = 0; attempt < 5; attempt++) {
-        await page.awaitSaved();
-        const base = session.client.rev;
-        const [target, changes] = await Promise.all([timeslider.loader.text(n), api.changes(base, n).catch(() => null)]);
-        if (!session.canRestore()) continue; // typing in flight: once it is saved
-        const { op, inserted } = restoreOperation(view.state.doc.toString(), target, session.client.rev === base ? changes : null);
-        close();
-        if (op.isIdentity()) {
-          page.notice(`The document already has the text of revision ${n}.`, { kind: "info" });
-          return;
-        }
-        view.dispatch({
-          changes: operationToChanges(op),
-          annotations: [restoring.of({ rev: n, inserted }), isolateHistory.of("full"), Transaction.userEvent.of("restore")],
-          scrollIntoView: true,
-        });
-        view.focus();
-        page.notice(`Revision ${n} is restored. Ctrl-Z undoes it.`, { kind: "info" });
-        return;
-      }
-      throw new HistoryError("the document kept changing; try again");
+      const restored = await restoreRevision(n, {
+        session, api,
+        textAt: (rev) => timeslider.loader.text(rev),
+        currentText: () => view.state.doc.toString(),
+        awaitSaved: page.awaitSaved,
+        apply: (op, inserted) => {
+          close();
+          view.dispatch({
+            changes: operationToChanges(op),
+            annotations: [restoring.of({ rev: n, inserted }), isolateHistory.of("full"), Transaction.userEvent.of("restore")],
+            scrollIntoView: true,
+          });
+        },
+      });
+      close();
+      view.focus();
+      page.notice(restored ? `Revision ${n} is restored. Ctrl-Z undoes it.` : `The document already has the text of revision ${n}.`, { kind: "info" });
     } catch (e) {
       page.notice(`Revision ${n} could not be restored: ${e.message}`);
     } finally {

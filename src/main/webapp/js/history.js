@@ -162,6 +162,36 @@ export function restoreOperation(text, target, changes = null) {
   return { op: replacement(text, target), inserted: null };
 }
 
+/**
+ * Restores revision n: once this page's own edits are saved, makes the one edit from the
+ * current text to revision n's and hands it to apply(op, inserted) (the page applies it as
+ * this person's edit, sent with restore: n). The edit is the server's composed operation when
+ * nobody's edit came in meanwhile, else the replacement of what differs. False when the text
+ * is revision n's already.
+ * @param {number} n
+ * @param {object} o
+ * @param {object} o.session     the Session: status, client.rev, canRestore()
+ * @param {HistoryApi} o.api
+ * @param {(rev: number) => Promise<string>} o.textAt  the text of a revision
+ * @param {() => string} o.currentText
+ * @param {(op: TextOperation, inserted: Array|null) => void} o.apply
+ * @param {() => Promise<void>} o.awaitSaved  resolves once this page has nothing unsaved
+ */
+export async function restoreRevision(n, { session, api, textAt, currentText, apply, awaitSaved }) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (session.status.state !== "connected") throw new HistoryError("not connected to the server");
+    await awaitSaved();
+    const base = session.client.rev;
+    const [target, changes] = await Promise.all([textAt(n), api.changes(base, n).catch(() => null)]);
+    if (!session.canRestore()) continue; // typed meanwhile: once that is saved
+    const { op, inserted } = restoreOperation(currentText(), target, session.client.rev === base ? changes : null);
+    if (op.isIdentity()) return false;
+    apply(op, inserted);
+    return true;
+  }
+  throw new HistoryError("the document kept changing; try again");
+}
+
 /** Replaces the part of a that differs from b (between their common start and end), never inside a surrogate pair. */
 export function replacement(a, b) {
   let start = 0;
