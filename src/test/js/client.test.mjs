@@ -68,6 +68,19 @@ test("the state survives a round trip through JSON, for reloads with unsynced ed
   assert.throws(() => Client.fromJSON({ ...c.toJSON(), text: "a" }), /do not fit/);
 });
 
+test("a restore is marked while it is on the revision it was made on, also after a reload", () => {
+  const c = new Client({ client: "a", rev: 4, text: "new" });
+  assert.equal(c.applyLocal(op("old", -3), 2).restore, 2);
+  const back = Client.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
+  assert.equal(back.resend().restore, 2);
+  back.applyRemote(5, "b", 1, op(3, "!"));
+  assert.equal(back.resend().restore, undefined, "rebased, it no longer makes revision 2's text");
+  assert.equal(back.outstanding.restore, 2, "still known to be one, for its authors");
+  const busy = new Client({ client: "a", rev: 0, text: "x" });
+  busy.applyLocal(op(1, "y"));
+  assert.equal(busy.applyLocal(op("z", 2), 2), null, "buffered behind another edit: no restore of its own");
+});
+
 test("a client's own in-flight operation, seen among the others, is its acknowledgement", () => {
   const c = new Client({ client: "a", rev: 0 });
   c.applyLocal(op("x"));

@@ -207,6 +207,10 @@ export function historyPanel(page) {
   }
 
   $("name-version").addEventListener("click", async () => {
+    if (session.status.state !== "connected") {
+      page.notice("A version can be named only while connected to the server.");
+      return;
+    }
     const name = window.prompt("Name the current version:", `Version of ${formatWhen(Date.now())}`);
     if (name === null || !name.trim()) return;
     await page.awaitSaved();
