@@ -9,7 +9,7 @@ import { TextOperation, transform, InvalidOperation } from "../../main/webapp/js
 import { Client } from "../../main/webapp/js/client.js";
 import { applyOperation, authorAt, authorsIn, forEachRun, readRuns, runsLength } from "../../main/webapp/js/authorship.js";
 import { AuthorshipTracker, ownAuthor } from "../../main/webapp/js/authorship-tracker.js";
-import { random, randomOp } from "./random.mjs";
+import { random, randomOp, simulate } from "./random.mjs";
 
 const op = (...c) => TextOperation.fromWire(c);
 
@@ -119,7 +119,7 @@ test("a welcome names this browser's author: its own field, or its own entry amo
 
 // Convergence with authorship: clients that track runs from the server's broadcasts and
 // their acks show, once quiet, the server's runs, and those follow the law.
-test("trackers of several clients agree with the server's runs under random delivery", async () => {
+test("trackers of several clients agree with the server's runs under random delivery", () => {
   for (let seed = 0; seed < 100; seed++) {
     const rnd = random(seed);
     const server = { text: "", runs: [], units: [], history: [] };
@@ -153,23 +153,11 @@ test("trackers of several clients agree with the server's runs under random deli
       }
       assert.equal(runsLength(c.tracker.display(c.state.pending())), c.state.text.length, `seed ${seed}: ${c.id} covers its text`);
     };
-    for (let step = 0; step < 200; step++) {
-      const c = clients[Math.floor(rnd() * clients.length)];
-      const r = rnd();
-      if (r < 0.35) {
-        const out = c.state.applyLocal(randomOp(rnd, c.state.text));
-        if (out) c.up.push(out);
-      } else if (r < 0.65 && c.up.length) serve(c, c.up.shift());
-      else if (c.down.length) receive(c, c.down.shift());
-    }
-    let busy = true;
-    while (busy) {
-      busy = false;
-      for (const c of clients) {
-        while (c.up.length) { serve(c, c.up.shift()); busy = true; }
-        while (c.down.length) { receive(c, c.down.shift()); busy = true; }
-      }
-    }
+    const edit = (c) => {
+      const out = c.state.applyLocal(randomOp(rnd, c.state.text));
+      if (out) c.up.push(out);
+    };
+    simulate(rnd, clients, 200, { edit, serve, receive });
     assert.deepEqual(expand(server.runs), server.units, `seed ${seed}: the server's runs follow the law`);
     for (const c of clients) assert.deepEqual(c.tracker.display(null), server.runs, `seed ${seed}: ${c.id}`);
   }

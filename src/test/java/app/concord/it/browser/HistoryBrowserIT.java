@@ -6,6 +6,8 @@ import static app.concord.it.browser.CollaborationBrowserIT.quote;
 import static app.concord.it.browser.CollaborationBrowserIT.serverText;
 import static app.concord.it.browser.CollaborationBrowserIT.text;
 import static app.concord.it.browser.CollaborationBrowserIT.typeAtEnd;
+import static app.concord.it.browser.EditorBrowserIT.openMenu;
+import static app.concord.it.browser.EditorBrowserIT.screenshots;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +27,6 @@ import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -114,12 +115,6 @@ public class HistoryBrowserIT {
 
     private int serverRevision(String doc) throws Exception {
         return getJson("/api/docs/" + doc).getInt("rev");
-    }
-
-    private static void openMenu(Page page) {
-        if (page.locator("#more[open]").count() == 0) {
-            page.locator("#more summary").click();
-        }
     }
 
     private static void openHistory(Page page) {
@@ -388,9 +383,7 @@ public class HistoryBrowserIT {
             assertEquals(375.0, ((Number) page.locator("#history").evaluate("e => e.getBoundingClientRect().width")).doubleValue(), 1.0);
             assertEquals(0, ((Number) page.evaluate(
                     "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")).intValue());
-            Path shots = Path.of(System.getProperty("concord.it.screenshots", "target/screenshots"));
-            Files.createDirectories(shots);
-            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("history-phone-" + scheme.name().toLowerCase() + ".png")));
+            page.screenshot(new Page.ScreenshotOptions().setPath(screenshots().resolve("history-phone-" + scheme.name().toLowerCase() + ".png")));
             page.locator("#history-close").click();
             assertThat(page.locator("#history")).isHidden();
             double after = ((Number) page.locator("#editor").evaluate("e => e.getBoundingClientRect().height")).doubleValue();
