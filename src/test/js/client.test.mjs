@@ -68,14 +68,16 @@ test("the state survives a round trip through JSON, for reloads with unsynced ed
   assert.throws(() => Client.fromJSON({ ...c.toJSON(), text: "a" }), /do not fit/);
 });
 
-test("a restore is marked while it is on the revision it was made on, also after a reload", () => {
+test("a restore is resent as first sent, also after a reload", () => {
   const c = new Client({ client: "a", rev: 4, text: "new" });
   assert.equal(c.applyLocal(op("old", -3), 2).restore, 2);
   const back = Client.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
-  assert.equal(back.resend().restore, 2);
   back.applyRemote(5, "b", 1, op(3, "!"));
-  assert.equal(back.resend().restore, undefined, "rebased, it no longer makes revision 2's text");
-  assert.equal(back.outstanding.restore, 2, "still known to be one, for its authors");
+  assert.equal(back.text, "old!");
+  const resent = back.resend();
+  assert.deepEqual([resent.rev, resent.seq, resent.ops.toWire(), resent.restore], [4, 1, ["old", -3], 2], "not rebased: the server transforms it");
+  assert.deepEqual(back.outstanding.op.toWire(), ["old", -3, 1], "while the local state is rebased as usual");
+  assert.equal(back.ack(6, 1), null);
   const busy = new Client({ client: "a", rev: 0, text: "x" });
   busy.applyLocal(op(1, "y"));
   assert.equal(busy.applyLocal(op("z", 2), 2), null, "buffered behind another edit: no restore of its own");

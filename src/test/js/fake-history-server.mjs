@@ -75,7 +75,8 @@ export class FakeHistoryServer {
       const older = this.sessions().filter((s) => s.to < before);
       const sessions = older.slice(0, limit);
       const next = older.length > limit ? sessions.at(-1).from : null;
-      return json(200, { sessions, next, versions: u.searchParams.has("before") ? undefined : this.versions });
+      const authors = Object.fromEntries(sessions.flatMap((x) => x.authors).map((a) => [a, { name: a.toUpperCase(), color: "#1565c0" }]));
+      return json(200, { sessions, next, authors, versions: u.searchParams.has("before") ? undefined : this.versions });
     }
     if ((m = /^\/revisions\/(\d+)$/.exec(path))) {
       const r = Number(m[1]);
@@ -106,11 +107,11 @@ export class FakeHistoryServer {
       }
       return json(200, { from: a, to: b, ops: op.toWire(), inserted });
     }
-    if (path === "/versions" && method === "GET") return json(200, this.versions);
+    if (path === "/versions" && method === "GET") return json(200, { versions: this.versions });
     if (path === "/versions" && method === "POST") {
       if (this.readOnly) return json(403, { code: "read-only", message: "read-only link" });
-      const { rev: r, name } = JSON.parse(body);
-      const version = { id: String(this.nextVersion++), rev: r, name, author: "me", created: 1 };
+      const { rev: r = this.head, name, author } = JSON.parse(body);
+      const version = { id: String(this.nextVersion++), rev: r, name, author: author === undefined ? null : `of-${author}`, created: 1 };
       this.versions.unshift(version);
       return json(201, version);
     }

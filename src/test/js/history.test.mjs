@@ -33,6 +33,7 @@ test("history comes in sessions, newest first, a page at a time, with the named 
   assert.deepEqual(first.sessions.map((s) => [s.from, s.to, s.authors]), [[3, 4, ["bob"]]]);
   assert.equal(first.next, 3);
   assert.equal(first.versions[0].name, "First draft");
+  assert.equal(first.authors.bob.name, "BOB");
   const second = await api.page(first.next, 1);
   assert.deepEqual(second.sessions.map((s) => [s.from, s.to, s.added, s.removed]), [[1, 2, 18, 0]]);
   assert.equal(second.next, null);
@@ -52,8 +53,9 @@ test("a refused request says why, with the server's code", async () => {
 test("named versions are made, renamed and deleted", async () => {
   const server = letter();
   const api = new HistoryApi("doc", server.fetch);
-  const made = await api.createVersion(4, "Sent");
+  const made = await api.createVersion(4, "Sent", "s3cret");
   assert.equal((await api.versions())[0].name, "Sent");
+  assert.equal(made.author, "of-s3cret", "named by this browser's author");
   await api.renameVersion(made.id, "Sent to Bob");
   assert.equal((await api.versions())[0].name, "Sent to Bob");
   await api.deleteVersion(made.id);

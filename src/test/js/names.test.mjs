@@ -34,5 +34,7 @@ test("the author secret is 192 random bits in base64url, made once per browser",
   assert.notEqual(authorSecret({ getItem: () => null, setItem() {} }), secret);
   items.set("concord.author", "short");
   assert.notEqual(authorSecret(storage), "short", "what is not a secret is replaced");
+  items.set("concord.author", "x".repeat(129));
+  assert.match(authorSecret(storage), /^[A-Za-z0-9_-]{32}$/, "the server takes at most 128 characters");
   assert.equal(authorSecret({ getItem() { throw new Error("no storage"); } }), null);
 });

@@ -254,10 +254,17 @@ test("join carries the author secret; the tracker follows the welcome, peers' ed
   assert.deepEqual(tracker.display(null), [[3, "pub-bob"], [1, "pub-ada"]]);
   ws.receive({ type: "peer-joined", peer: { client: "c", name: "Cy", color: "#00695c", author: "pub-cy" } });
   assert.equal(tracker.author("pub-cy").name, "Cy");
+  // Cy restores revision 1: "ab" comes back with Bob's authorship, in the tracker and the editor.
+  const restores = [];
+  editor.applyRemote = (o, client, author, restore) => { editor.value = o.apply(editor.value); restores.push(restore); };
+  ws.receive({ type: "op", rev: 4, client: "c", seq: 1, ops: ["ab", -4], author: "pub-cy", restore: 1, inserted: [[2, "pub-bob"]] });
+  assert.equal(editor.value, "ab");
+  assert.deepEqual(restores, [{ rev: 1, inserted: [[2, "pub-bob"]] }]);
+  assert.deepEqual(tracker.display(null), [[2, "pub-bob"]]);
   s.stop();
 });
 
-test("a restore goes alone with the revision it brings back, and as an ordinary edit once rebased", () => {
+test("a restore goes alone with the revision it brings back, and is resent as first sent", () => {
   const editor = fakeEditor();
   const s = new Session({ docId: "doc", url: "ws://t", name: "Ada", editor, notify() {}, storage: new MemoryStorage() });
   assert.equal(s.canRestore(), false, "not before a welcome");
@@ -281,9 +288,9 @@ test("a restore goes alone with the revision it brings back, and as an ordinary 
   again.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 6, peers: [], readOnly: false,
     ops: [{ rev: 6, client: "b", seq: 1, ops: [8, "?"] }] });
   const resent = JSON.parse(JSON.stringify(again.sent.at(-1)));
-  assert.equal(resent.seq, 1);
-  assert.equal(resent.rev, 6);
-  assert.equal(resent.restore, undefined, "rebased past Bob's edit it no longer makes revision 2's text");
+  assert.deepEqual(resent, { type: "op", rev: 5, seq: 1, ops: ["old", -8], restore: 2 }, "the server transforms it past Bob's edit");
   assert.equal(editor.value, "old?");
+  again.receive({ type: "ack", rev: 7, seq: 1 });
+  assert.equal(s.unsyncedCount(), 0);
   s.stop();
 });

@@ -4,10 +4,11 @@
 // acknowledged ones with its own author id), and the authors' names, colours and times.
 // The runs of the text the editor shows are those plus this page's unconfirmed edits.
 //
-// A restore brings text back with the authors it had, which only the server knows: after a
-// restore revision, and whenever the runs are lost (a gap), the tracker asks the server for the
-// runs at its revision and replays what was confirmed since; it asks by itself only a server
-// that sent runs in its welcome, and not again after a failed answer until the next welcome.
+// A restore brings text back with the authors it had: a peer's restore says them (inserted),
+// this page's own does not come back with them. After a restore without them, and whenever
+// the runs are lost (a gap), the tracker asks the server for the runs at its revision and
+// replays what was confirmed since; it asks by itself only a server that sent runs in its
+// welcome, and not again after a failed answer until the next welcome.
 // No I/O of its own: load is given.
 
 import { TextOperation } from "./ot.js";
@@ -39,7 +40,7 @@ export class AuthorshipTracker {
   /** A welcome: its runs (when it has them) cover the text at its revision, after any catch-up. */
   welcome(m, clientId) {
     this.own = ownAuthor(m, clientId) ?? this.own;
-    this.#learn(m.authors);
+    this.learn(m.authors);
     for (const peer of m.peers ?? []) this.peer(peer, { quiet: true });
     let known = false;
     if (m.authorship !== undefined) {
@@ -59,23 +60,32 @@ export class AuthorshipTracker {
     this.changed();
   }
 
-  /** Someone is here: their name and colour belong to their author id. */
+  /**
+   * Someone is here: their name is their author's (the one they last joined under); their
+   * cursor's colour is their author's only when the server has not said another.
+   */
   peer(peer, { quiet = false } = {}) {
     if (typeof peer.author !== "string") return;
     const known = this.authors.get(peer.author);
-    this.authors.set(peer.author, { ...known, name: peer.name ?? known?.name ?? "", color: peer.color ?? known?.color ?? null });
+    this.authors.set(peer.author, { ...known, name: peer.name ?? known?.name ?? "", color: known?.color ?? peer.color ?? null });
     if (!quiet) this.changed();
   }
 
   /**
    * Revision rev was confirmed: op (on revision rev - 1) by author; restore is the revision it
-   * brought back, if it was a restore.
+   * brought back, if it was a restore, and inserted the authors of what it inserted, if known.
    */
-  confirmed({ rev, op, author, restore }) {
-    const by = typeof author === "string" ? author : UNKNOWN_AUTHOR;
+  confirmed({ rev, op, author, restore, inserted }) {
+    const id = typeof author === "string" ? author : UNKNOWN_AUTHOR;
+    let by = id;
+    try {
+      if (Array.isArray(inserted)) by = { inserted: readRuns(inserted) };
+    } catch {
+      // not runs: the server is asked below
+    }
     const operation = op instanceof TextOperation ? op : TextOperation.fromWire(op);
     this.log?.push({ rev, op: operation, author: by });
-    this.#touch(by);
+    this.#touch(id);
     if (this.runs !== null && rev === this.rev + 1) {
       try {
         this.runs = applyOperation(this.runs, operation, by);
@@ -86,7 +96,7 @@ export class AuthorshipTracker {
       this.runs = null;
     }
     this.rev = rev;
-    if (this.asking && (this.runs === null || Number.isInteger(restore))) this.refresh();
+    if (this.asking && (this.runs === null || (Number.isInteger(restore) && by === id))) this.refresh();
   }
 
   /** The runs of the local text: the confirmed ones with this page's pending edits (null when not known). */
@@ -110,7 +120,7 @@ export class AuthorshipTracker {
     this.log = [];
     try {
       const answer = await this.load(this.rev);
-      this.#learn(answer.authors);
+      this.learn(answer.authors);
       let runs = readRuns(answer.runs);
       let rev = answer.rev;
       for (const r of this.log) {
@@ -139,7 +149,8 @@ export class AuthorshipTracker {
     return this.authors.get(id) ?? { name: "", color: null };
   }
 
-  #learn(authors) {
+  /** Authors' names, colours and times as the server gives them ({id: {name, color, first?, last?}}). */
+  learn(authors) {
     if (authors === null || typeof authors !== "object") return;
     for (const [id, a] of Object.entries(authors)) {
       if (a === null || typeof a !== "object") continue;

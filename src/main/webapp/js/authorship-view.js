@@ -91,13 +91,12 @@ export function selectionAuthors(state) {
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
-/** The runs after a transaction: a peer's edit by its author, this person's by their own id or, for a restore, by the restored authors. */
+/** The runs after a transaction: a restore's inserts by their authors, a peer's edit by its author, this person's by their own id. */
 function runsAfter(runs, tr, own) {
   const client = tr.annotation(remoteAuthor);
   if (client === "") return null; // the server's text put in place: its runs come with the welcome
-  const restore = tr.annotation(restoring);
-  const author = client !== undefined ? tr.annotation(editAuthor) ?? UNKNOWN_AUTHOR
-    : restore?.inserted ? { inserted: restore.inserted } : own() ?? UNKNOWN_AUTHOR;
+  const inserted = tr.annotation(restoring)?.inserted;
+  const author = inserted ? { inserted } : client !== undefined ? tr.annotation(editAuthor) ?? UNKNOWN_AUTHOR : own() ?? UNKNOWN_AUTHOR;
   try {
     return applyOperation(runs, changesToOperation(tr.changes, tr.startState.doc.length), author);
   } catch {

@@ -21,8 +21,9 @@ export class Client {
    * @param {number} s.rev       last server revision this client has
    * @param {string} [s.text]    the local text: the server's text at rev plus the pending edits
    * @param {number} [s.nextSeq] seq of the next operation to send (1 for a new client)
-   * @param {{seq:number, op:TextOperation, restore?:number, restoreRev?:number}|null} [s.outstanding] the
-   *        operation in flight, rebased on rev; restore: the revision it brings back, made on restoreRev
+   * @param {{seq:number, op:TextOperation, restore?:number, restoreRev?:number, restoreOp?:TextOperation}|null} [s.outstanding]
+   *        the operation in flight, rebased on rev; a restore also keeps the revision it brings back, and the
+   *        revision and operation it was first sent with
    * @param {TextOperation|null} [s.buffer] edits made while it is in flight
    */
   constructor({ client, rev, text = "", nextSeq = 1, outstanding = null, buffer = null }) {
@@ -155,7 +156,7 @@ export class Client {
       nextSeq: this.nextSeq,
       outstanding: this.outstanding && {
         seq: this.outstanding.seq, ops: this.outstanding.op.toWire(),
-        restore: this.outstanding.restore, restoreRev: this.outstanding.restoreRev,
+        restore: this.outstanding.restore, restoreRev: this.outstanding.restoreRev, restoreOps: this.outstanding.restoreOp?.toWire(),
       },
       buffer: this.buffer && this.buffer.toWire(),
     };
@@ -170,7 +171,9 @@ export class Client {
       nextSeq: j.nextSeq,
       outstanding: j.outstanding && {
         seq: j.outstanding.seq, op: TextOperation.fromWire(j.outstanding.ops),
-        ...(Number.isInteger(j.outstanding.restore) ? { restore: j.outstanding.restore, restoreRev: j.outstanding.restoreRev } : {}),
+        ...(Number.isInteger(j.outstanding.restore) ? {
+          restore: j.outstanding.restore, restoreRev: j.outstanding.restoreRev, restoreOp: TextOperation.fromWire(j.outstanding.restoreOps),
+        } : {}),
       },
       buffer: j.buffer && TextOperation.fromWire(j.buffer),
     });
@@ -185,20 +188,19 @@ export class Client {
 
   #send(op, restore) {
     this.outstanding = { seq: this.nextSeq++, op };
-    if (Number.isInteger(restore)) Object.assign(this.outstanding, { restore, restoreRev: this.rev });
+    if (Number.isInteger(restore)) Object.assign(this.outstanding, { restore, restoreRev: this.rev, restoreOp: op });
     return this.#message();
   }
 
   /**
-   * The message of the operation in flight. It is a restore only while it is still based on
-   * the revision it was made on: once rebased past others' edits, it no longer makes exactly
-   * the restored text, and goes as an ordinary edit.
+   * The message of the operation in flight, on the current revision; a restore always as first
+   * sent (its revision and operation), as only there does it make exactly the restored text:
+   * the server transforms it past later revisions itself (docs/PROTOCOL.md "Restore").
    */
   #message() {
-    const { seq, op, restore, restoreRev } = this.outstanding;
-    const m = { type: "op", rev: this.rev, seq, ops: op };
-    if (restore !== undefined && restoreRev === this.rev) m.restore = restore;
-    return m;
+    const { seq, op, restore, restoreRev, restoreOp } = this.outstanding;
+    if (restore !== undefined) return { type: "op", rev: restoreRev, seq, ops: restoreOp, restore };
+    return { type: "op", rev: this.rev, seq, ops: op };
   }
 
   #expectNext(rev, what) {

@@ -14,8 +14,9 @@ export const remoteAuthor = Annotation.define();
 export const editAuthor = Annotation.define();
 
 /**
- * Marks this person's edit as a restore: {rev, inserted}, the revision it brings back and the
- * authors of the text it inserts (runs; null when not known).
+ * Marks an edit as a restore: {rev, inserted}, the revision it brings back and the authors of
+ * the text it inserts (runs, all inserts one after the other; null when not known). This
+ * person's edit with it is sent as a restore.
  */
 export const restoring = Annotation.define();
 
@@ -173,12 +174,12 @@ const cursorTheme = EditorView.baseTheme({
 
 /** The adapter a Session drives: everything it does to the editor goes through here. */
 export function editorAdapter(view) {
-  const remote = (client, author) => [Transaction.addToHistory.of(false), remoteAuthor.of(client), Transaction.userEvent.of("remote"),
-    ...(typeof author === "string" ? [editAuthor.of(author)] : [])];
+  const remote = (client, author, restore) => [Transaction.addToHistory.of(false), remoteAuthor.of(client), Transaction.userEvent.of("remote"),
+    ...(typeof author === "string" ? [editAuthor.of(author)] : []), ...(restore ? [restoring.of(restore)] : [])];
   return {
     text: () => view.state.doc.toString(),
     reset: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, annotations: remote("") }),
-    applyRemote: (op, client, author) => view.dispatch({ changes: operationToChanges(op), annotations: remote(client, author) }),
+    applyRemote: (op, client, author, restore) => view.dispatch({ changes: operationToChanges(op), annotations: remote(client, author, restore) }),
     peers: (peers) => view.dispatch({ effects: setPeers.of(new Map(peers)) }),
     cursor: (client, ranges) => view.dispatch({ effects: setCursor.of({ client, ranges }) }),
   };

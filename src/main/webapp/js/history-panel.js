@@ -119,6 +119,7 @@ export function historyPanel(page) {
     status("Loading the history…");
     try {
       const first = await api.page(null, PAGE_SIZE);
+      page.tracker.learn(first.authors);
       $("sessions").replaceChildren();
       showSessions(first);
       showVersions(first.versions ?? await api.versions());
@@ -131,7 +132,9 @@ export function historyPanel(page) {
     if (next === null) return;
     $("history-more").disabled = true;
     try {
-      showSessions(await api.page(next, PAGE_SIZE));
+      const more = await api.page(next, PAGE_SIZE);
+      page.tracker.learn(more.authors);
+      showSessions(more);
     } catch (e) {
       status(`More history could not be loaded: ${e.message}`);
     } finally {
@@ -214,7 +217,7 @@ export function historyPanel(page) {
     const name = window.prompt("Name the current version:", `Version of ${formatWhen(Date.now())}`);
     if (name === null || !name.trim()) return;
     await page.awaitSaved();
-    await versionAction(() => api.createVersion(session.client.rev, name.trim()));
+    await versionAction(() => api.createVersion(session.client.rev, name.trim(), session.author));
   });
 
   $("named-only").addEventListener("change", () => {

@@ -22,13 +22,13 @@ export class HistoryApi {
     this.fetch = fetchFn;
   }
 
-  /** Editing sessions newest first, from before (exclusive; all when null): {sessions, next, versions}. */
+  /** Editing sessions newest first, from before (exclusive; all when null): {sessions, next, versions, authors}. */
   async page(before = null, limit = 30) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (before !== null) query.set("before", String(before));
     const page = await this.#json(`/history?${query}`);
     if (!Array.isArray(page.sessions)) throw new HistoryError("the server's history has no sessions");
-    return { sessions: page.sessions, next: Number.isInteger(page.next) ? page.next : null, versions: page.versions ?? null };
+    return { sessions: page.sessions, next: Number.isInteger(page.next) ? page.next : null, versions: page.versions ?? null, authors: page.authors ?? null };
   }
 
   /** {rev, text, time, author} of one revision. */
@@ -53,8 +53,9 @@ export class HistoryApi {
     return Array.isArray(answer) ? answer : answer.versions ?? [];
   }
 
-  createVersion(rev, name) {
-    return this.#json("/versions", { method: "POST", body: { rev, name } });
+  /** Names revision rev; author is this browser's author secret (the version is theirs), or null. */
+  createVersion(rev, name, author = null) {
+    return this.#json("/versions", { method: "POST", body: author === null ? { rev, name } : { rev, name, author } });
   }
 
   renameVersion(id, name) {

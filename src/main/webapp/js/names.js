@@ -23,7 +23,7 @@ export function defaultName(random = Math.random) {
 export function authorSecret(storage = globalThis.localStorage) {
   try {
     let secret = storage.getItem(AUTHOR_SECRET_KEY);
-    if (!/^[A-Za-z0-9_-]{22,}$/.test(secret ?? "")) {
+    if (!/^[A-Za-z0-9_-]{22,128}$/.test(secret ?? "")) {
       const bytes = crypto.getRandomValues(new Uint8Array(24));
       secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
       storage.setItem(AUTHOR_SECRET_KEY, secret);

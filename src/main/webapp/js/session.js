@@ -24,8 +24,9 @@ const COPY_DELAY_MS = 1_000;
  * @typedef {object} EditorAdapter
  * @property {() => string} text                      the editor's current text
  * @property {(text: string) => void} reset            replace everything (a snapshot), outside undo history
- * @property {(op: TextOperation, client: string, author?: string) => void} applyRemote  apply a peer's edit
- *           (client: their client id, "" for the server's text; author: their public author id), outside undo history
+ * @property {(op: TextOperation, client: string, author?: string, restore?: {rev: number, inserted: Array}) => void} applyRemote
+ *           apply a peer's edit (client: their client id, "" for the server's text; author: their public author id;
+ *           restore: the revision a restore brings back and the authors of what it inserts), outside undo history
  * @property {(peers: Map<string, object>) => void} peers  who is here: client -> {name, color, ranges?, readOnly?}
  * @property {(client: string, ranges: number[][]) => void} cursor  a peer's selection in local coordinates
  */
@@ -256,13 +257,14 @@ export class Session {
     const sent = this.client.outstanding;
     const { operation, send, acknowledged } = this.client.applyRemote(m.rev, m.client, m.seq, op);
     this.authorship?.confirmed(acknowledged
-      ? { rev: m.rev, op, author: m.author ?? this.authorship.own, restore: m.restore ?? sent.restore }
-      : { rev: m.rev, op, author: m.author, restore: m.restore });
+      ? { rev: m.rev, op, author: m.author ?? this.authorship.own, restore: m.restore ?? sent.restore, inserted: m.inserted }
+      : { rev: m.rev, op, author: m.author, restore: m.restore, inserted: m.inserted });
     if (acknowledged) {
       this.#acknowledged(send);
       return;
     }
-    if (!operation.isIdentity()) this.editor.applyRemote(operation, m.client, m.author);
+    const restore = Array.isArray(m.inserted) ? { rev: m.restore, inserted: m.inserted } : undefined;
+    if (!operation.isIdentity()) this.editor.applyRemote(operation, m.client, m.author, restore);
     this.#scheduleSave();
   }
 
