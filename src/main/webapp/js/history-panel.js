@@ -35,6 +35,7 @@ export function historyPanel(page) {
   const timeslider = new Timeslider({
     loader: new RevisionLoader(api),
     shown: (shown) => {
+      if (reader === null) return; // closed meanwhile
       reader.show(shown.text, shown.segments);
       $("revision-text").removeAttribute("aria-busy");
       caption(shown);
@@ -76,6 +77,8 @@ export function historyPanel(page) {
     panel.hidden = true;
     revision.hidden = true;
     document.body.classList.remove("viewing-revision", "showing-history-list");
+    reader?.view.destroy(); // the page keeps one editor while nobody looks at history
+    reader = null;
     $("toggle-history").setAttribute("aria-pressed", "false");
     if (location.search) history.replaceState(null, "", location.pathname);
     const back = opener && document.contains(opener) && opener !== document.body ? opener : view.contentDOM;
