@@ -257,6 +257,10 @@ export function historyPanel(page) {
     button.setAttribute("aria-current", "true");
   }
 
+  $("authors").addEventListener("toggle", () => {
+    if ($("authors").open) renderAuthors();
+  });
+
   /** The authors: everyone who wrote here, present or gone, with their share of the current text. */
   function renderAuthors() {
     const runs = runsOf(view.state);
@@ -402,7 +406,7 @@ export function historyPanel(page) {
     refresh() {
       if (!isOpen()) return;
       timeslider.setHead(session.client?.rev ?? timeslider.head);
-      if (!panel.hidden) renderAuthors();
+      if (!panel.hidden && $("authors").open) renderAuthors();
     },
   };
 }
