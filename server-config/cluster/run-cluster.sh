@@ -11,8 +11,8 @@
 # target/concord.war (./mvnw package) when it is missing. Everything the cluster writes,
 # documents included, is in a temporary folder deleted when it stops.
 #
-# While it runs, type: status | where DOC | kill N (SIGKILL) | stop N (SIGTERM, as a
-# redeploy does) | start N | quit.
+# While it runs, type (or pipe in): status | where DOC | kill N (SIGKILL) | stop N (SIGTERM,
+# as a redeploy does) | start N | quit.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     -Dconcord.port=*) port=${arg#-Dconcord.port=} ;;
     -Dconcord.*=*) node_options+=("$arg") ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (expected -Dconcord.port=N or -Dconcord.NAME=VALUE; --help)" ;;
   esac
 done
@@ -196,6 +196,9 @@ node_number() {
 status
 echo
 echo "Commands: status | where DOC | kill N | stop N | start N | quit (or Ctrl-C)"
+# Commands come from the terminal, or from a pipe (scripts: src/load/compare-cluster.sh); once
+# the pipe ends, or with no input at all (</dev/null), the cluster runs until it is stopped.
+reading=1
 reported=()
 while true; do
   for i in $(seq "$nodes"); do
@@ -205,12 +208,19 @@ while true; do
       reported[$i]=$pid
     fi
   done
-  if [[ ! -t 0 ]]; then
+  if ((!reading)); then
     sleep 1
     continue
   fi
   line=
-  read -r -t 1 line || { (($? > 128)) && continue; exit 0; }
+  read_status=0
+  read -r -t 1 line || read_status=$?
+  if ((read_status > 128)); then
+    continue # nothing typed within the second
+  elif ((read_status != 0)); then
+    [[ -t 0 ]] && exit 0 # Ctrl-D
+    reading=0
+  fi
   read -r verb argument <<<"$line" || true
   case "${verb:-}" in
     "") ;;
@@ -231,7 +241,7 @@ while true; do
         else
           start_node "$argument"
           echo "node$argument starting..."
-          await_ready "$argument" && echo "node$argument ready" || true
+          await_ready "$argument" && echo "node$argument ready (pid ${node_pid[$argument]})" || true
         fi
       fi
       ;;
