@@ -311,6 +311,7 @@ class ClusterIT {
             }
             first.start(Duration.ofMillis(30), 31);
             second.start(Duration.ofMillis(30), 37);
+            long restarting = System.nanoTime();
             for (int n : cluster.numbers()) {
                 long stopping = System.nanoTime();
                 cluster.stop(n);
@@ -328,7 +329,9 @@ class ClusterIT {
             second.stop();
             first.assertConverged(cluster.viaHaproxy(), TIMEOUT);
             second.assertConverged(cluster.viaHaproxy(), TIMEOUT);
-            System.out.println("ClusterIT rolling restart: " + (first.typed() + second.typed()) + " edits");
+            System.out.printf("ClusterIT rolling restart: %d edits; the longest pause in acknowledgements %d ms, %d ms%n",
+                    first.typed() + second.typed(), first.longestPauseAfter(restarting).toMillis(),
+                    second.longestPauseAfter(restarting).toMillis());
         }
     }
 }

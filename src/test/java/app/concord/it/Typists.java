@@ -168,6 +168,24 @@ final class Typists implements AutoCloseable {
     }
 
     /**
+     * The longest any typist waited between two acknowledgements, the later one after
+     * {@code nanos}: the longest pause in saving that anyone saw since then.
+     */
+    Duration longestPauseAfter(long nanos) {
+        long longest = 0;
+        for (Typist t : typists) {
+            synchronized (t.acknowledgedAt) {
+                for (int i = 1; i < t.acknowledgedAt.size(); i++) {
+                    if (t.acknowledgedAt.get(i) > nanos) {
+                        longest = Math.max(longest, t.acknowledgedAt.get(i) - t.acknowledgedAt.get(i - 1));
+                    }
+                }
+            }
+        }
+        return Duration.ofNanos(longest);
+    }
+
+    /**
      * Waits until everything typed is acknowledged and every replica is at the last revision,
      * then checks that all replicas and {@code server}'s document have the same text, with
      * every token typed in it exactly once, and that nobody was told of an error. Returns the text.
