@@ -177,7 +177,7 @@ class ClusterIT {
     void aFollowerCatchesUpWithinTheRecheckBoundWhenItsListeningConnectionIsKilled() throws Exception {
         String doc = freshDoc("listener");
         int nodes = cluster.numbers().size();
-        assertEquals(nodes, cluster.listeners(), "each node holds one listening connection named " + ClusterUnderTest.LISTENER);
+        awaitListeners(nodes);
         try (RemoteDocument writer = cluster.direct(1).join(doc, "writer");
              RemoteDocument reader = cluster.direct(2).join(doc, "reader")) {
             writer.append("x").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -213,14 +213,19 @@ class ClusterIT {
                     killed, rev, (System.nanoTime() - acknowledged) / 1_000_000);
             assertEquals(writer.text(), reader.text());
 
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (cluster.listeners() < nodes) {
-                assertTrue(System.nanoTime() < deadline, "the nodes did not listen again within " + TIMEOUT + ": "
-                        + cluster.listeners() + " listening connections");
-                Thread.sleep(100);
-            }
+            awaitListeners(nodes);
             int next = writer.append("again").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ServerUnderTest.awaitRevision(reader, next, bound);
+        }
+    }
+
+    /** Waits until PostgreSQL counts {@code nodes} listening connections, one per node. */
+    private static void awaitListeners(int nodes) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (cluster.listeners() != nodes) {
+            assertTrue(System.nanoTime() < deadline, "not one listening connection named " + ClusterUnderTest.LISTENER
+                    + " per node within " + TIMEOUT + ": " + cluster.listeners() + " for " + nodes + " nodes");
+            Thread.sleep(100);
         }
     }
 
