@@ -18,7 +18,8 @@ public final class LoadTool {
               saturation  keystrokes options, --step-seconds 10 --grow writers|rate --factor 1.5
                           --max-steps 8 --p50-limit-ms 50
               transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
-            --pid: the server's process id, for CPU ms per edit and RSS (from /proc)""";
+            --pid: the server's process id, for CPU ms per edit and RSS (from /proc)
+            --no-batches: clients do not ask for batch frames at join (PROTOCOL.md "Extension: batches")""";
 
     private LoadTool() {
     }
@@ -34,6 +35,7 @@ public final class LoadTool {
             throw new IllegalArgumentException("load goes to the local machine only (127.0.0.1); --allow-remote to override");
         }
         ServerStats server = new ServerStats(a.longValue("pid", -1));
+        LoadClient.batches = !a.flag("no-batches");
         ClientManager container = ClientManager.createClient();
         container.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         Keystrokes.Setup setup = new Keystrokes.Setup(url, a.integer("docs", 5), a.integer("writers", 10),
@@ -52,7 +54,7 @@ public final class LoadTool {
                     a.decimal("factor", 1.5), a.integer("max-steps", 8), a.decimal("p50-limit-ms", 50), server);
             default -> throw new IllegalArgumentException("unknown mode " + a.mode + "\n" + USAGE);
         }
-        report.print();
+        report.put("batches", LoadClient.batches).print();
         container.shutdown();
         System.exit(0);
     }

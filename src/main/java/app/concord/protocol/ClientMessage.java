@@ -7,8 +7,16 @@ import java.util.List;
 /** A message from a client (PROTOCOL.md "Client to server"), decoded and validated. */
 public sealed interface ClientMessage {
 
-    /** First message on every connection. {@code rev} is null when the client has no revision yet. */
-    record Join(String client, String name, Integer rev) implements ClientMessage {
+    /**
+     * First message on every connection. {@code rev} is null when the client has no revision yet;
+     * {@code batch}: the client takes several messages in one {@code batch} frame (PROTOCOL.md
+     * "Extension: batches").
+     */
+    record Join(String client, String name, Integer rev, boolean batch) implements ClientMessage {
+        /** A join of a client that takes one message per frame. */
+        public Join(String client, String name, Integer rev) {
+            this(client, name, rev, false);
+        }
     }
 
     /** An operation made against {@code rev}, the client's {@code seq}-th. */
