@@ -18,6 +18,7 @@ public final class LoadTool {
               saturation  keystrokes options, --step-seconds 10 --grow writers|rate --factor 1.5
                           --max-steps 8 --p50-limit-ms 50
               transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
+              summary     --file RUNS.jsonl --baseline node: the table of a comparison script's runs (compare-node.sh)
             --pid: the server's process id, for CPU ms per edit and RSS (from /proc)
             --no-batches: clients do not ask for batch frames at join (PROTOCOL.md "Extension: batches")""";
 
@@ -28,6 +29,10 @@ public final class LoadTool {
         Args a = new Args(argv);
         if (a.mode.equals("help")) {
             System.out.println(USAGE);
+            return;
+        }
+        if (a.mode.equals("summary")) {
+            Summary.print(java.nio.file.Path.of(a.string("file", "runs.jsonl")), a.string("baseline", "node"));
             return;
         }
         String url = a.string("url", "ws://127.0.0.1:8080").replaceAll("/+$", "");
