@@ -11,10 +11,12 @@
 # saturation runs of each. Prints the table of medians and ranges (the load tool's `summary`)
 # and leaves every run's JSON line in target/compare-node/. Both servers stay up throughout;
 # only one is under load at a time. Environment: CONCORD_PORT (18731), NODE_PORT (19300),
-# SAT_RUNS (3), WARMUP_SECONDS (170), NODE_BENCH (../shared/bench).
+# SAT_RUNS (3), WARMUP_SECONDS (170), NODE_BENCH (../shared/bench); PROFILE=1 adds one more
+# standard run of Concord under async-profiler (tools.profiler:async-profiler from Maven
+# Central), not counted in the table, and prints where its CPU went (the load tool's `profile`).
 set -euo pipefail
 KIND=${1:?payara or wildfly}; RUNS=${2:-5}; WHAT=${3:-both}
-case $KIND in payara) PROFILE=run ;; wildfly) PROFILE=wildfly-run ;; *) echo "payara or wildfly, not $KIND" >&2; exit 2 ;; esac
+case $KIND in payara) MVN_PROFILE=run ;; wildfly) MVN_PROFILE=wildfly-run ;; *) echo "payara or wildfly, not $KIND" >&2; exit 2 ;; esac
 case $WHAT in standard|saturation|both) ;; *) echo "standard, saturation or both, not $WHAT" >&2; exit 2 ;; esac
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONCORD_PORT=${CONCORD_PORT:-18731}; NODE_PORT=${NODE_PORT:-19300}; SAT_RUNS=${SAT_RUNS:-3}
@@ -27,7 +29,7 @@ export CONCORD_CONNECTIONS_PER_MINUTE_PER_ADDRESS=1000000 CONCORD_MAX_CONNECTION
        CONCORD_OPS_PER_SECOND=100000 CONCORD_OPS_BURST=100000
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-pid_on() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+pid_on() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
 await_port() { # port seconds what
   for _ in $(seq 1 "$2"); do [ -n "$(pid_on "$1")" ] && return; sleep 1; done
   echo "$3 did not start on port $1; see $WORK" >&2; exit 1
@@ -57,8 +59,8 @@ cp -r "$NODE_BENCH" "$WORK/node"
 (cd "$WORK/node" && PORT=$NODE_PORT exec node node-ot-server.mjs > "$WORK/node.log" 2>&1) & NODE=$!
 await_port "$NODE_PORT" 30 "the Node server"
 
-log "starting Concord: ./mvnw -P$PROFILE package (the README's run command), durable store in $WORK/data"
-(cd "$ROOT" && exec ./mvnw -q -B -P"$PROFILE" package -Dconcord.port="$CONCORD_PORT" -Dconcord.data="$WORK/data" \
+log "starting Concord: ./mvnw -P$MVN_PROFILE package (the README's run command), durable store in $WORK/data"
+(cd "$ROOT" && exec ./mvnw -q -B -P"$MVN_PROFILE" package -Dconcord.port="$CONCORD_PORT" -Dconcord.data="$WORK/data" \
   > "$WORK/concord.log" 2>&1) & MAVEN=$!
 await_port "$CONCORD_PORT" 600 "Concord"
 until curl -sf "localhost:$CONCORD_PORT/health/ready" > /dev/null; do sleep 2; done
@@ -75,7 +77,7 @@ run() { # server pid port mode options...
 
 {
   echo "# $(date -u) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)"
-  echo "# $(java -version 2>&1 | head -1), node $(node --version), Concord on $KIND (./mvnw -P$PROFILE package)"
+  echo "# $(java -version 2>&1 | head -1), node $(node --version), Concord on $KIND (./mvnw -P$MVN_PROFILE package)"
 } > "$RUNS_FILE"
 log "warming up: Concord ${WARMUP_SECONDS} s, Node 20 s of the standard load"
 RUN=0
@@ -103,9 +105,26 @@ if [ "$WHAT" != standard ]; then
   done
 fi
 
+if [ "${PROFILE:-}" = 1 ]; then
+  log "one more standard run of Concord, under async-profiler"
+  (cd "$ROOT" && ./mvnw -q -B dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$WORK")
+  (cd "$WORK" && unzip -q -o async-profiler-4.1.jar "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')/*")
+  AGENT=$(ls "$WORK"/linux-*/libasyncProfiler.so); COLLAPSED=$OUT/$KIND-$STAMP.cpu.collapsed
+  jcmd "$SERVER_PID" JVMTI.agent_load "$AGENT" '"start,event=cpu,interval=1ms"' > /dev/null
+  load keystrokes --url "ws://127.0.0.1:$CONCORD_PORT" --pid "$SERVER_PID" "${STANDARD[@]}" --warmup 10 --seconds 20 \
+    > /dev/null 2>> "$WORK/load.log"
+  jcmd "$SERVER_PID" JVMTI.agent_load "$AGENT" "\"stop,file=$COLLAPSED,collapsed\"" > /dev/null
+fi
+
 echo
-echo "Concord on $KIND (./mvnw -P$PROFILE package, durable store) and the bare Node OT server, $(date -u +%Y-%m-%d)"
+echo "Concord on $KIND (./mvnw -P$MVN_PROFILE package, durable store) and the bare Node OT server, $(date -u +%Y-%m-%d)"
 echo
 load summary --file "$RUNS_FILE" --baseline node | tee "${RUNS_FILE%.jsonl}.md"
 echo
+if [ -n "${COLLAPSED:-}" ]; then
+  echo
+  echo "Where Concord's CPU went in one more standard run under async-profiler (jcmd JVMTI.agent_load):"
+  echo
+  load profile --file "$COLLAPSED" --top 25 | tee "${COLLAPSED%.collapsed}.md"
+fi
 echo "Runs: $RUNS_FILE; server and load tool logs: $WORK"

@@ -18,6 +18,8 @@ public final class LoadTool {
               saturation  keystrokes options, --step-seconds 10 --grow writers|rate --factor 1.5
                           --max-steps 8 --p50-limit-ms 50
               transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
+              frames      keystrokes options, against the container-floor endpoint (src/load/container-floor.sh)
+              profile     --file CPU.collapsed --top 25: where the CPU of an async-profiler profile goes
               summary     --file RUNS.jsonl --baseline node: the table of a comparison script's runs (compare-node.sh)
             --pid: the server's process id, for CPU ms per edit and RSS (from /proc)
             --no-batches: clients do not ask for batch frames at join (PROTOCOL.md "Extension: batches")""";
@@ -29,6 +31,10 @@ public final class LoadTool {
         Args a = new Args(argv);
         if (a.mode.equals("help")) {
             System.out.println(USAGE);
+            return;
+        }
+        if (a.mode.equals("profile")) {
+            Profile.print(java.nio.file.Path.of(a.string("file", "cpu.collapsed")), a.integer("top", 25));
             return;
         }
         if (a.mode.equals("summary")) {
@@ -50,6 +56,7 @@ public final class LoadTool {
         Report report;
         switch (a.mode) {
             case "keystrokes" -> report = Keystrokes.run(container, setup, server).report();
+            case "frames" -> report = FrameLoad.run(container, setup, server);
             case "transports" -> report = Transports.run(container, setup, a.decimal("phase-seconds", 10), server);
             case "replay" -> report = Replay.run(container, url, a.string("trace", "automerge-paper"),
                     a.decimal("speed", 0), a.longValue("max-gap-ms", 1000), a.integer("listeners", 1), server);
