@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TextOperation, transform } from "../../main/webapp/js/ot.js";
 import { Client } from "../../main/webapp/js/client.js";
-import { random, randomOp } from "./random.mjs";
+import { random, randomOp, simulate } from "./random.mjs";
 
 const op = (...c) => TextOperation.fromWire(c);
 
@@ -68,6 +68,21 @@ test("the state survives a round trip through JSON, for reloads with unsynced ed
   assert.throws(() => Client.fromJSON({ ...c.toJSON(), text: "a" }), /do not fit/);
 });
 
+test("a restore is resent as first sent, also after a reload", () => {
+  const c = new Client({ client: "a", rev: 4, text: "new" });
+  assert.equal(c.applyLocal(op("old", -3), 2).restore, 2);
+  const back = Client.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
+  back.applyRemote(5, "b", 1, op(3, "!"));
+  assert.equal(back.text, "old!");
+  const resent = back.resend();
+  assert.deepEqual([resent.rev, resent.seq, resent.ops.toWire(), resent.restore], [4, 1, ["old", -3], 2], "not rebased: the server transforms it");
+  assert.deepEqual(back.outstanding.op.toWire(), ["old", -3, 1], "while the local state is rebased as usual");
+  assert.equal(back.ack(6, 1), null);
+  const busy = new Client({ client: "a", rev: 0, text: "x" });
+  busy.applyLocal(op(1, "y"));
+  assert.equal(busy.applyLocal(op("z", 2), 2), null, "buffered behind another edit: no restore of its own");
+});
+
 test("a client's own in-flight operation, seen among the others, is its acknowledgement", () => {
   const c = new Client({ client: "a", rev: 0 });
   c.applyLocal(op("x"));
@@ -113,28 +128,13 @@ test("clients converge with a transforming server under random delivery", () => 
       server.history.push(entry);
       for (const other of clients) other.down.push(other === c ? { type: "ack", rev: entry.rev, seq: m.seq } : { type: "op", ...entry });
     };
-    for (let step = 0; step < 300; step++) {
-      const c = clients[Math.floor(rnd() * clients.length)];
-      const r = rnd();
-      if (r < 0.35) {
-        const edit = randomOp(rnd, c.text);
-        c.text = edit.apply(c.text);
-        const out = c.state.applyLocal(edit);
-        if (out) c.up.push(out);
-      } else if (r < 0.65 && c.up.length) {
-        serve(c, c.up.shift());
-      } else if (c.down.length) {
-        receive(c, c.down.shift());
-      }
-    }
-    let busy = true;
-    while (busy) {
-      busy = false;
-      for (const c of clients) {
-        while (c.up.length) { serve(c, c.up.shift()); busy = true; }
-        while (c.down.length) { receive(c, c.down.shift()); busy = true; }
-      }
-    }
+    const edit = (c) => {
+      const change = randomOp(rnd, c.text);
+      c.text = change.apply(c.text);
+      const out = c.state.applyLocal(change);
+      if (out) c.up.push(out);
+    };
+    simulate(rnd, clients, 300, { edit, serve, receive });
     for (const c of clients) {
       assert.equal(c.text, server.text, `seed ${seed}: ${c.id}`);
       assert.equal(c.state.state, "synchronized", `seed ${seed}: ${c.id}`);

@@ -31,7 +31,7 @@ const TEXT = [
   ["fg", "bg"], ["fg", "surface"], ["muted", "bg"], ["muted", "surface"], ["accent", "bg"], ["accent", "surface"],
   ["accent-fg", "accent"], ["error", "bg"], ["error", "surface"], ["notice-fg", "notice-bg"], ["info-fg", "info-bg"],
   ["code-keyword", "surface"], ["code-string", "surface"], ["code-comment", "surface"], ["code-number", "surface"],
-  ["code-title", "surface"],
+  ["code-title", "surface"], ["ok", "bg"], ["ok", "surface"],
 ];
 const MARKS = [["ok", "surface"], ["warn", "surface"], ["error", "surface"], ["focus", "bg"], ["focus", "surface"], ["muted", "bg"]];
 
@@ -56,6 +56,31 @@ test("white name labels meet WCAG AA on every cursor colour", () => {
   const colours = [...list[1].matchAll(/"(#[0-9a-f]{6})"/gi)].map((m) => m[1]);
   assert.equal(colours.length, 12);
   const failures = colours.filter((c) => contrast("#ffffff", c) < 4.5).map((c) => `${c}: ${contrast("#ffffff", c).toFixed(2)}`);
+  assert.deepEqual(failures, []);
+});
+
+/** #rrggbb of colour at share (0..1) over background, as color-mix(in srgb, colour share, transparent) on it. */
+function over(colour, share, background) {
+  const channel = (hex, i) => parseInt(hex.slice(i, i + 2), 16);
+  return "#" + [1, 3, 5].map((i) => Math.round(share * channel(colour, i) + (1 - share) * channel(background, i))
+    .toString(16).padStart(2, "0")).join("");
+}
+
+test("text tinted in its author's colour keeps AA contrast, light and dark", () => {
+  const colours = [...(/COLORS = List\.of\(([^;]*)\);/.exec(java))[1].matchAll(/"(#[0-9a-f]{6})"/gi)].map((m) => m[1]);
+  const failures = [];
+  for (const selector of [".cm-author {", ".cm-inserted {"]) {
+    const block = css.slice(css.indexOf(selector), css.indexOf("}", css.indexOf(selector)));
+    const share = /color-mix\(in srgb, var\(--author-color\) (\d+)%, transparent\)/.exec(block);
+    assert.ok(share, `${selector} tints with color-mix`);
+    for (const [name, marker] of [["light", ":root {"], ["dark", "prefers-color-scheme: dark"]]) {
+      const { fg, bg } = palette(marker);
+      for (const c of colours) {
+        const ratio = contrast(fg, over(c, Number(share[1]) / 100, bg));
+        if (ratio < 4.5) failures.push(`${selector} ${name} ${c}: ${ratio.toFixed(2)}`);
+      }
+    }
+  }
   assert.deepEqual(failures, []);
 });
 

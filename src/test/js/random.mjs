@@ -42,3 +42,26 @@ export function randomOp(rnd, doc) {
 }
 
 const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * Clients and a server exchanging messages in random order: steps times a random client edits
+ * (edit(c)), sends its next message (serve(c, m)) or receives its next one (receive(c, m));
+ * then every message left is delivered. Each client has queues up (to the server) and down.
+ */
+export function simulate(rnd, clients, steps, { edit, serve, receive }) {
+  for (let step = 0; step < steps; step++) {
+    const c = clients[Math.floor(rnd() * clients.length)];
+    const r = rnd();
+    if (r < 0.35) edit(c);
+    else if (r < 0.65 && c.up.length) serve(c, c.up.shift());
+    else if (c.down.length) receive(c, c.down.shift());
+  }
+  let busy = true;
+  while (busy) {
+    busy = false;
+    for (const c of clients) {
+      while (c.up.length) { serve(c, c.up.shift()); busy = true; }
+      while (c.down.length) { receive(c, c.down.shift()); busy = true; }
+    }
+  }
+}

@@ -250,3 +250,69 @@ test("reconnect delays grow exponentially, are jittered, and are capped", () => 
   const samples = new Set(Array.from({ length: 20 }, () => Connection.delay(4)));
   assert.ok(samples.size > 1, "jittered");
 });
+
+test("join carries the author secret; the tracker follows the welcome, peers' edits and this page's acknowledged ones", async () => {
+  const { AuthorshipTracker } = await import("../../main/webapp/js/authorship-tracker.js");
+  const tracker = new AuthorshipTracker({ load: async () => assert.fail("nothing to ask") });
+  const editor = fakeEditor();
+  const authors = [];
+  editor.applyRemote = (o, client, author) => { editor.value = o.apply(editor.value); authors.push(author); };
+  const s = new Session({ docId: "doc", url: "ws://t", name: "Ada", editor, notify() {}, storage: new MemoryStorage(), author: "s3cret", authorship: tracker });
+  s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  assert.equal(ws.sent[0].author, "s3cret");
+  ws.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 1, text: "ab", author: "pub-ada", readOnly: false,
+    authorship: [[2, "pub-bob"]], authors: { "pub-bob": { name: "Bob", color: "#1565c0" } },
+    peers: [{ client: "b", name: "Bob", color: "#1565c0", author: "pub-bob" }, { client: s.clientId, name: "Ada", author: "pub-ada" }] });
+  assert.deepEqual([...s.peers.keys()], ["b"], "this page is no peer of its own");
+  assert.equal(tracker.own, "pub-ada");
+  type(s, editor, "!");
+  assert.deepEqual(tracker.display(s.client.pending()), [[2, "pub-bob"], [1, "pub-ada"]]);
+  ws.receive({ type: "op", rev: 2, client: "b", seq: 1, ops: ["<", 2], author: "pub-bob" });
+  assert.deepEqual(authors, ["pub-bob"], "the editor hears who wrote it");
+  ws.receive({ type: "ack", rev: 3, seq: 1 });
+  assert.equal(editor.value, "<ab!");
+  assert.deepEqual(tracker.display(null), [[3, "pub-bob"], [1, "pub-ada"]]);
+  ws.receive({ type: "peer-joined", peer: { client: "c", name: "Cy", color: "#00695c", author: "pub-cy" } });
+  assert.equal(tracker.author("pub-cy").name, "Cy");
+  // Cy restores revision 1: "ab" comes back with Bob's authorship, in the tracker and the editor.
+  const restores = [];
+  editor.applyRemote = (o, client, author, restore) => { editor.value = o.apply(editor.value); restores.push(restore); };
+  ws.receive({ type: "op", rev: 4, client: "c", seq: 1, ops: ["ab", -4], author: "pub-cy", restore: 1, inserted: [[2, "pub-bob"]] });
+  assert.equal(editor.value, "ab");
+  assert.deepEqual(restores, [{ rev: 1, inserted: [[2, "pub-bob"]] }]);
+  assert.deepEqual(tracker.display(null), [[2, "pub-bob"]]);
+  s.stop();
+});
+
+test("a restore goes alone with the revision it brings back, and is resent as first sent", () => {
+  const editor = fakeEditor();
+  const s = new Session({ docId: "doc", url: "ws://t", name: "Ada", editor, notify() {}, storage: new MemoryStorage() });
+  assert.equal(s.canRestore(), false, "not before a welcome");
+  s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  ws.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 5, text: "new text", peers: [], readOnly: false });
+  editor.value = "new text";
+  assert.equal(s.canRestore(), true);
+  const back = TextOperation.fromWire(["old", -8]);
+  editor.value = back.apply(editor.value);
+  s.localEdit(back, { restore: 2 });
+  assert.deepEqual(JSON.parse(JSON.stringify(ws.sent.at(-1))), { type: "op", rev: 5, seq: 1, ops: ["old", -8], restore: 2 });
+  assert.equal(s.canRestore(), false, "something is in flight");
+  ws.close(); // lost before the ack; meanwhile someone typed
+  s.connection.stop(); // no waiting for the backoff: connect again at once
+  s.connection.start();
+  const again = sockets.at(-1);
+  assert.notEqual(again, ws);
+  again.open();
+  again.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 6, peers: [], readOnly: false,
+    ops: [{ rev: 6, client: "b", seq: 1, ops: [8, "?"] }] });
+  const resent = JSON.parse(JSON.stringify(again.sent.at(-1)));
+  assert.deepEqual(resent, { type: "op", rev: 5, seq: 1, ops: ["old", -8], restore: 2 }, "the server transforms it past Bob's edit");
+  assert.equal(editor.value, "old?");
+  again.receive({ type: "ack", rev: 7, seq: 1 });
+  assert.equal(s.unsyncedCount(), 0);
+  s.stop();
+});

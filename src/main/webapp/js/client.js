@@ -21,7 +21,9 @@ export class Client {
    * @param {number} s.rev       last server revision this client has
    * @param {string} [s.text]    the local text: the server's text at rev plus the pending edits
    * @param {number} [s.nextSeq] seq of the next operation to send (1 for a new client)
-   * @param {{seq:number, op:TextOperation}|null} [s.outstanding] the operation in flight, rebased on rev
+   * @param {{seq:number, op:TextOperation, restore?:number, restoreRev?:number, restoreOp?:TextOperation}|null} [s.outstanding]
+   *        the operation in flight, rebased on rev; a restore also keeps the revision it brings back, and the
+   *        revision and operation it was first sent with
    * @param {TextOperation|null} [s.buffer] edits made while it is in flight
    */
   constructor({ client, rev, text = "", nextSeq = 1, outstanding = null, buffer = null }) {
@@ -55,12 +57,14 @@ export class Client {
   /**
    * A local edit was made to text; returns the op message to send now, or null when it
    * waits in the buffer. Throws (changing nothing) when op does not fit the text.
+   * restore: op makes the text equal to that revision's (docs/PROTOCOL.md "Restore"); it
+   * counts only when nothing else is pending, as the edit is then sent alone.
    */
-  applyLocal(op) {
+  applyLocal(op, restore = undefined) {
     const text = op.apply(this.text);
     if (op.isIdentity()) return null;
     this.text = text;
-    if (this.outstanding === null) return this.#send(op);
+    if (this.outstanding === null) return this.#send(op, restore);
     this.buffer = this.buffer === null ? op : this.buffer.compose(op);
     return null;
   }
@@ -81,7 +85,7 @@ export class Client {
     let buffer = this.buffer;
     if (outstanding !== null) {
       const [opPast, outstandingPast] = transform(op, outstanding.op);
-      outstanding = { seq: outstanding.seq, op: outstandingPast };
+      outstanding = { ...outstanding, op: outstandingPast };
       toApply = opPast;
       if (buffer !== null) {
         const [opPastBuffer, bufferPast] = transform(toApply, buffer);
@@ -121,7 +125,7 @@ export class Client {
 
   /** The in-flight operation again, same seq, based on the current revision: for a new connection. */
   resend() {
-    return this.outstanding === null ? null : message(this.rev, this.outstanding.seq, this.outstanding.op);
+    return this.outstanding === null ? null : this.#message();
   }
 
   /**
@@ -150,7 +154,10 @@ export class Client {
       rev: this.rev,
       text: this.text,
       nextSeq: this.nextSeq,
-      outstanding: this.outstanding && { seq: this.outstanding.seq, ops: this.outstanding.op.toWire() },
+      outstanding: this.outstanding && {
+        seq: this.outstanding.seq, ops: this.outstanding.op.toWire(),
+        restore: this.outstanding.restore, restoreRev: this.outstanding.restoreRev, restoreOps: this.outstanding.restoreOp?.toWire(),
+      },
       buffer: this.buffer && this.buffer.toWire(),
     };
   }
@@ -162,7 +169,12 @@ export class Client {
       rev: j.rev,
       text: j.text,
       nextSeq: j.nextSeq,
-      outstanding: j.outstanding && { seq: j.outstanding.seq, op: TextOperation.fromWire(j.outstanding.ops) },
+      outstanding: j.outstanding && {
+        seq: j.outstanding.seq, op: TextOperation.fromWire(j.outstanding.ops),
+        ...(Number.isInteger(j.outstanding.restore) ? {
+          restore: j.outstanding.restore, restoreRev: j.outstanding.restoreRev, restoreOp: TextOperation.fromWire(j.outstanding.restoreOps),
+        } : {}),
+      },
       buffer: j.buffer && TextOperation.fromWire(j.buffer),
     });
     if (typeof client.client !== "string" || !Number.isInteger(client.rev) || typeof client.text !== "string"
@@ -174,9 +186,21 @@ export class Client {
     return client;
   }
 
-  #send(op) {
+  #send(op, restore) {
     this.outstanding = { seq: this.nextSeq++, op };
-    return message(this.rev, this.outstanding.seq, op);
+    if (Number.isInteger(restore)) Object.assign(this.outstanding, { restore, restoreRev: this.rev, restoreOp: op });
+    return this.#message();
+  }
+
+  /**
+   * The message of the operation in flight, on the current revision; a restore always as first
+   * sent (its revision and operation), as only there does it make exactly the restored text:
+   * the server transforms it past later revisions itself (docs/PROTOCOL.md "Restore").
+   */
+  #message() {
+    const { seq, op, restore, restoreRev, restoreOp } = this.outstanding;
+    if (restore !== undefined) return { type: "op", rev: restoreRev, seq, ops: restoreOp, restore };
+    return { type: "op", rev: this.rev, seq, ops: op };
   }
 
   #expectNext(rev, what) {
@@ -184,4 +208,3 @@ export class Client {
   }
 }
 
-const message = (rev, seq, op) => ({ type: "op", rev, seq, ops: op });

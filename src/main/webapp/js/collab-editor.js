@@ -10,6 +10,16 @@ import { TextOperation } from "./ot.js";
 /** Marks a transaction as a peer's edit, with the peer's client id as its value. */
 export const remoteAuthor = Annotation.define();
 
+/** A peer's edit's public author id (docs/PROTOCOL.md "Authorship"), when the server said it. */
+export const editAuthor = Annotation.define();
+
+/**
+ * Marks an edit as a restore: {rev, inserted}, the revision it brings back and the authors of
+ * the text it inserts (runs, all inserts one after the other; null when not known). This
+ * person's edit with it is sent as a restore.
+ */
+export const restoring = Annotation.define();
+
 /** The operation for a CodeMirror change set on a document of oldLength code units. */
 export function changesToOperation(changes, oldLength) {
   let op = new TextOperation();
@@ -164,11 +174,12 @@ const cursorTheme = EditorView.baseTheme({
 
 /** The adapter a Session drives: everything it does to the editor goes through here. */
 export function editorAdapter(view) {
-  const remote = (author) => [Transaction.addToHistory.of(false), remoteAuthor.of(author), Transaction.userEvent.of("remote")];
+  const remote = (client, author, restore) => [Transaction.addToHistory.of(false), remoteAuthor.of(client), Transaction.userEvent.of("remote"),
+    ...(typeof author === "string" ? [editAuthor.of(author)] : []), ...(restore ? [restoring.of(restore)] : [])];
   return {
     text: () => view.state.doc.toString(),
     reset: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, annotations: remote("") }),
-    applyRemote: (op, author) => view.dispatch({ changes: operationToChanges(op), annotations: remote(author) }),
+    applyRemote: (op, client, author, restore) => view.dispatch({ changes: operationToChanges(op), annotations: remote(client, author, restore) }),
     peers: (peers) => view.dispatch({ effects: setPeers.of(new Map(peers)) }),
     cursor: (client, ranges) => view.dispatch({ effects: setCursor.of({ client, ranges }) }),
   };
@@ -182,7 +193,7 @@ export function reportLocalChanges(session) {
   return EditorView.updateListener.of((update) => {
     for (const tr of update.transactions) {
       if (tr.docChanged && tr.annotation(remoteAuthor) === undefined) {
-        session.localEdit(changesToOperation(tr.changes, tr.startState.doc.length));
+        session.localEdit(changesToOperation(tr.changes, tr.startState.doc.length), { restore: tr.annotation(restoring)?.rev });
       }
     }
     if (update.selectionSet || update.docChanged) {

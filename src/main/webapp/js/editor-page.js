@@ -15,11 +15,15 @@ import { livePreview, renderMarkdown } from "./preview.js";
 import { editingKeymap } from "./editing.js";
 import { buildToolbar, showShortcuts } from "./toolbar.js";
 import { toggleTask } from "./markdown-text.js";
-import { defaultName, fileNameFor, titleOf } from "./names.js";
+import { authorSecret, defaultName, fileNameFor, titleOf } from "./names.js";
 import { standaloneHtml } from "./export.js";
 import { rememberDeleted, takeDeleted } from "./deleted.js";
 import { scrollSync } from "./scroll-sync.js";
 import { keepShellForOffline } from "./offline.js";
+import { AuthorshipTracker } from "./authorship-tracker.js";
+import { authorship, putRuns, selectionAuthors, showAuthors } from "./authorship-view.js";
+import { HistoryApi, formatSpan } from "./history.js";
+import { historyPanel } from "./history-panel.js";
 
 const docId = decodeURIComponent(location.pathname.replace(/^\/d\//, "").replace(/\/$/, ""));
 const $ = (id) => document.getElementById(id);
@@ -42,6 +46,11 @@ let shownTitle = null;  // the title last shown and remembered
 let editNotedAt = 0;    // when the recent list last heard that the text changed
 let emptyNotice = false; // the notice says the document is new and empty
 let session;
+let panel = null;       // the history panel, once the session exists
+const AUTHOR_COLOURS_KEY = "concord.authorColours";
+
+const api = new HistoryApi(docId);
+const tracker = new AuthorshipTracker({ load: (rev) => api.authorship(rev), changed: authorsChanged });
 
 const view = new EditorView({
   parent: $("editor"),
@@ -57,6 +66,7 @@ const view = new EditorView({
         { key: "Mod-/", run: () => (openShortcuts(), true), preventDefault: true },
       ])),
       collaboration(),
+      authorship({ own: () => tracker.own, describe, when }),
       editable.of([]),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) {
@@ -72,6 +82,7 @@ const view = new EditorView({
             editNotedAt = Date.now();
             rememberEdit(docId);
           }
+          panel?.refresh();
         }
       }),
     ],
@@ -89,6 +100,8 @@ session = new Session({
   docId,
   url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/docs/${encodeURIComponent(docId)}`,
   name: nameInput.value,
+  author: authorSecret(),
+  authorship: tracker,
   editor: {
     ...adapter,
     peers: (peers) => {
@@ -105,6 +118,8 @@ if (initial !== null) adapter.reset(initial);
 setEditable(!session.readOnly);
 // Local edits are reported from here on: the initial text is not a new edit.
 view.dispatch({ effects: StateEffect.appendConfig.of(reportLocalChanges(session)) });
+panel = historyPanel({ docId, view, session, tracker, api, describe, notice: showNotice, copyLink, download, fileName, awaitSaved });
+setAuthorColours(localStorage.getItem(AUTHOR_COLOURS_KEY) === "on");
 session.start();
 view.focus();
 rememberDocument(docId);
@@ -116,8 +131,9 @@ function onSessionEvent(event) {
       setEditable(!event.readOnly);
       document.body.classList.toggle("read-only", event.readOnly);
       $("read-only-banner").hidden = !event.readOnly;
-      for (const id of ["copy-read-only-link", "rename", "delete-doc"]) $(id).hidden = event.readOnly;
+      for (const id of ["copy-read-only-link", "rename", "delete-doc", "name-version", "rev-restore"]) $(id).hidden = event.readOnly;
       $("toolbar").hidden = event.readOnly;
+      if (document.body.dataset.session !== "ready") panel.openFromAddress();
       document.body.dataset.session = "ready";
       if (!preview.hidden) renderPreview(view.state.doc.toString());
       if (location.hash === "#restore") restoreDeleted();
@@ -223,6 +239,61 @@ function storedName() {
   }
   return name;
 }
+
+// ----- authorship ----------------------------------------------------------------------------
+
+/** The runs or the authors were learnt afresh: the editor's runs are the tracker's, with this page's pending edits. */
+function authorsChanged() {
+  putRuns(view, tracker.display(session?.client?.pending() ?? null));
+  panel?.refresh();
+}
+
+/** An author as people see them: name, colour, and whether it is this person. */
+function describe(id) {
+  const author = tracker.author(id);
+  const you = id === tracker.own;
+  return { name: author.name || (you ? nameInput.value : ""), color: author.color, you };
+}
+
+/** When an author wrote in this document, in words ("" when the server has not said). */
+function when(id) {
+  const { first, last } = tracker.author(id);
+  return first ? `wrote ${formatSpan(first, last ?? first)}` : "";
+}
+
+function setAuthorColours(on) {
+  showAuthors(view, on);
+  $("toggle-authors").setAttribute("aria-pressed", String(on));
+}
+
+$("toggle-authors").addEventListener("click", () => {
+  const on = $("toggle-authors").getAttribute("aria-pressed") !== "true";
+  setAuthorColours(on);
+  try {
+    localStorage.setItem(AUTHOR_COLOURS_KEY, on ? "on" : "off");
+  } catch {
+    // remembered for this page only
+  }
+  if (on) tracker.refresh(); // when each author wrote, for hovering
+  view.focus();
+});
+
+$("who-wrote").addEventListener("click", () => {
+  const authors = selectionAuthors(view.state);
+  const total = authors?.reduce((n, [, count]) => n + count, 0) ?? 0;
+  if (authors === null) {
+    showNotice("Who wrote what is not known yet: the server has not said.", { kind: "info" });
+  } else if (total === 0) {
+    showNotice("Select some text first, then ask who wrote it.", { kind: "info" });
+  } else {
+    const parts = authors.map(([id, count]) => {
+      const { name, you } = describe(id);
+      return `${name || "an unknown author"}${you ? " (you)" : ""}: ${count} of ${total} characters`;
+    });
+    showNotice(`Who wrote the selection: ${parts.join("; ")}.`, { kind: "info" });
+  }
+  view.focus();
+});
 
 // ----- toolbar and shortcuts ---------------------------------------------------------------
 

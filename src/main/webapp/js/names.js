@@ -1,5 +1,7 @@
-// Names: the default display name of someone who has not chosen one, and the file name a
-// document is downloaded under.
+// Names: the default display name of someone who has not chosen one, this browser's author
+// secret, and the file name a document is downloaded under.
+
+export const AUTHOR_SECRET_KEY = "concord.author";
 
 const ADJECTIVES = ["Amber", "Brave", "Calm", "Clever", "Curious", "Eager", "Gentle", "Happy", "Kind", "Lively",
   "Lucky", "Merry", "Nimble", "Patient", "Quiet", "Rapid", "Steady", "Sunny", "Swift", "Witty"];
@@ -10,6 +12,26 @@ const ANIMALS = ["Badger", "Beaver", "Crane", "Dolphin", "Falcon", "Fox", "Hedge
 export function defaultName(random = Math.random) {
   const pick = (list) => list[Math.floor(random() * list.length) % list.length];
   return `${pick(ADJECTIVES)} ${pick(ANIMALS)}`;
+}
+
+/**
+ * This browser's author secret (docs/PROTOCOL.md "Authorship"): 192 random bits, base64url,
+ * made once and kept in storage. It goes in join and nowhere else: the server shows others a
+ * public id derived from it, so it is never displayed. Null when storage cannot keep it (then
+ * every page load would be a new author: the server's author per client is as good).
+ */
+export function authorSecret(storage = globalThis.localStorage) {
+  try {
+    let secret = storage.getItem(AUTHOR_SECRET_KEY);
+    if (!/^[A-Za-z0-9_-]{22,128}$/.test(secret ?? "")) {
+      const bytes = crypto.getRandomValues(new Uint8Array(24));
+      secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      storage.setItem(AUTHOR_SECRET_KEY, secret);
+    }
+    return secret;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -24,7 +24,9 @@ const COPY_DELAY_MS = 1_000;
  * @typedef {object} EditorAdapter
  * @property {() => string} text                      the editor's current text
  * @property {(text: string) => void} reset            replace everything (a snapshot), outside undo history
- * @property {(op: TextOperation, author: string) => void} applyRemote  apply a peer's edit, outside undo history
+ * @property {(op: TextOperation, client: string, author?: string, restore?: {rev: number, inserted: Array}) => void} applyRemote
+ *           apply a peer's edit (client: their client id, "" for the server's text; author: their public author id;
+ *           restore: the revision a restore brings back and the authors of what it inserts), outside undo history
  * @property {(peers: Map<string, object>) => void} peers  who is here: client -> {name, color, ranges?, readOnly?}
  * @property {(client: string, ranges: number[][]) => void} cursor  a peer's selection in local coordinates
  */
@@ -38,10 +40,15 @@ export class Session {
    * @param {EditorAdapter} options.editor
    * @param {(event: {type: string}) => void} options.notify  status and problems for the page
    * @param {Storage} [options.storage]
+   * @param {string} [options.author]  this browser's author secret, sent in join
+   * @param {import("./authorship-tracker.js").AuthorshipTracker} [options.authorship]  told of
+   *        the welcome, the peers and every confirmed revision
    */
-  constructor({ docId, url, name, editor, notify, storage = window.localStorage }) {
+  constructor({ docId, url, name, editor, notify, storage = window.localStorage, author = null, authorship = null }) {
     this.docId = docId;
     this.name = name;
+    this.author = author;
+    this.authorship = authorship;
     this.editor = editor;
     this.notify = notify;
     this.local = new LocalCopy(docId, storage);
@@ -104,14 +111,25 @@ export class Session {
     return pending + (this.early === null ? 0 : 1);
   }
 
-  /** The editor changed the text: op is based on the previous editor text. */
-  localEdit(op) {
+  /**
+   * True when an edit made now is sent alone, at once, on the revision the page has: what a
+   * restore needs (it must make exactly the restored revision's text from that revision).
+   */
+  canRestore() {
+    return this.welcomed && !this.readOnly && this.early === null && this.client !== null && this.client.isSynchronized();
+  }
+
+  /**
+   * The editor changed the text: op is based on the previous editor text. restore: the
+   * revision op brings back (check canRestore() first; otherwise it is an ordinary edit).
+   */
+  localEdit(op, { restore } = {}) {
     if (op.isIdentity()) return;
     if (this.readOnly) throw new Error("this document is read-only");
     if (this.client === null) {
       this.early = this.early === null ? op : this.early.compose(op);
     } else {
-      const out = this.client.applyLocal(op);
+      const out = this.client.applyLocal(op, restore);
       if (out !== null) this.#send(out); // when offline, resent after the next welcome
       this.#scheduleSave();
     }
@@ -151,6 +169,7 @@ export class Session {
   #join() {
     // batch: several waiting messages may come in one frame (PROTOCOL.md "Extension: batches").
     const join = { type: "join", client: this.clientId, name: this.name, batch: true };
+    if (this.author !== null) join.author = this.author;
     if (this.client !== null) join.rev = this.client.rev;
     this.connection.send(join);
   }
@@ -165,6 +184,7 @@ export class Session {
         case "peer-joined": {
           const known = this.peers.get(m.peer.client);
           this.peers.set(m.peer.client, { ...m.peer, ranges: known?.ranges });
+          this.authorship?.peer(m.peer);
           return this.editor.peers(this.peers);
         }
         case "peer-left":
@@ -196,9 +216,12 @@ export class Session {
         if (resend !== null) this.#send(resend);
       }
     }
-    this.peers = new Map(m.peers.map((p) => [p.client, { ...p }]));
+    this.authorship?.welcome(m, this.clientId);
+    // Only others are peers, should the server list this connection too (to say its author id).
+    const peers = m.peers.filter((p) => p.client !== this.clientId);
+    this.peers = new Map(peers.map((p) => [p.client, { ...p }]));
     this.editor.peers(this.peers);
-    for (const p of m.peers) {
+    for (const p of peers) {
       if (p.ranges) this.editor.cursor(p.client, this.client.transformCursor(p.ranges));
     }
     this.connection.healthy();
@@ -232,19 +255,27 @@ export class Session {
 
   #remoteOp(m) {
     const op = m.ops instanceof TextOperation ? m.ops : TextOperation.fromWire(m.ops);
+    const sent = this.client.outstanding;
     const { operation, send, acknowledged } = this.client.applyRemote(m.rev, m.client, m.seq, op);
+    this.authorship?.confirmed(acknowledged
+      ? { rev: m.rev, op, author: m.author ?? this.authorship.own, restore: m.restore ?? sent.restore, inserted: m.inserted }
+      : { rev: m.rev, op, author: m.author, restore: m.restore, inserted: m.inserted });
     if (acknowledged) {
       this.#acknowledged(send);
       return;
     }
-    if (!operation.isIdentity()) this.editor.applyRemote(operation, m.client);
+    const restore = Array.isArray(m.inserted) ? { rev: m.restore, inserted: m.inserted } : undefined;
+    if (!operation.isIdentity()) this.editor.applyRemote(operation, m.client, m.author, restore);
     this.#scheduleSave();
   }
 
   #ack(m) {
-    const inFlight = this.client.inFlightSeq() === m.seq;
+    const sent = this.client.outstanding;
+    const inFlight = sent !== null && sent.seq === m.seq;
     const next = this.client.ack(m.rev, m.seq);
-    if (inFlight) this.#acknowledged(next); // else a repeated ack
+    if (!inFlight) return; // a repeated ack
+    this.authorship?.confirmed({ rev: m.rev, op: sent.op, author: this.authorship.own, restore: sent.restore });
+    this.#acknowledged(next);
   }
 
   #acknowledged(next) {

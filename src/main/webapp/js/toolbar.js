@@ -17,6 +17,7 @@ const SHEET = [
   ["Mod-Shift-z", "Redo"],
   ["Mod-f", "Find and replace"],
   ["Tab", "Leave the editor, to the next control"],
+  ["Mod-Alt-Shift-h", "History: editing sessions, named versions, restore (Escape closes it)"],
   ["Mod-/", "This list"],
 ];
 

@@ -30,6 +30,15 @@ final class Keystrokes {
     }
 
     static Outcome run(ClientManager container, Setup s, ServerStats server) throws Exception {
+        return run(container, s, s.url(), server);
+    }
+
+    /**
+     * As {@link #run(ClientManager, Setup, ServerStats)}, with the listeners connected to
+     * {@code listenerUrl}: another node of a cluster, which follows the documents that the
+     * writers' node sequences (the report's {@code listenerDelivery}).
+     */
+    static Outcome run(ClientManager container, Setup s, String listenerUrl, ServerStats server) throws Exception {
         Metrics metrics = new Metrics();
         String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
         List<List<LoadClient>> docs = new ArrayList<>();
@@ -39,8 +48,8 @@ final class Keystrokes {
             List<LoadClient> members = new ArrayList<>();
             for (int i = 0; i < s.writers() + s.listeners(); i++) {
                 boolean writer = i < s.writers();
-                LoadClient c = new LoadClient(metrics, (writer ? "w" : "l") + runId + "_" + d + "_" + i);
-                c.open(container, URI.create(s.url() + "/"), doc, 10_000);
+                LoadClient c = new LoadClient(metrics, (writer ? "w" : "l") + runId + "_" + d + "_" + i, !writer);
+                c.open(container, URI.create((writer ? s.url() : listenerUrl) + "/"), doc, 10_000);
                 members.add(c);
                 if (writer) {
                     writers.add(c);
@@ -82,6 +91,9 @@ final class Keystrokes {
                 .put("keystrokesPerSecond", keystrokes / elapsed)
                 .put("opsAckedPerSecond", acks / elapsed).put("deliveriesPerSecond", deliveriesPerSecond);
         r.latency("delivery", metrics.delivery).latency("ack", metrics.ack);
+        if (s.listeners() > 0) {
+            r.put("listenersAt", listenerUrl).latency("listenerDelivery", metrics.listenerDelivery);
+        }
         window.put(r, acks).put("serverCpuMsPerKeystroke", keystrokes > 0 ? window.serverCpuMillis() / keystrokes : Double.NaN);
         r.put("converged", converged).put("errors", metrics.errors.size());
         metrics.firstErrors(5).forEach(e -> System.err.println("error: " + e));

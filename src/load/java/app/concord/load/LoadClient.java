@@ -28,12 +28,19 @@ final class LoadClient implements DocumentListener {
 
     private final Metrics metrics;
     private final String client;
+    private final boolean listener;
     private RemoteDocument document;
     private volatile boolean closing;
 
     LoadClient(Metrics metrics, String client) {
+        this(metrics, client, false);
+    }
+
+    /** A connection that, if {@code listener}, only reads: its deliveries are also counted as a listener's. */
+    LoadClient(Metrics metrics, String client, boolean listener) {
         this.metrics = metrics;
         this.client = client;
+        this.listener = listener;
     }
 
     /** Connects to document {@code docId} on {@code server} as a fresh client and waits for the welcome. */
@@ -104,7 +111,7 @@ final class LoadClient implements DocumentListener {
     @Override
     public void changed(RemoteChange change) {
         if (change.author() != null) {
-            metrics.delivered(change.author(), change.seq());
+            metrics.delivered(change.author(), change.seq(), listener);
         }
     }
 

@@ -18,10 +18,14 @@ public final class LoadTool {
               saturation  keystrokes options, --step-seconds 10 --grow writers|rate --factor 1.5
                           --max-steps 8 --p50-limit-ms 50
               transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
+              failover    --url of a cluster's HAProxy --nodes node1=PID,node2=PID,... --writers 4 --rate 20
+                          --warmup 5 --after 5: kill -9 of the node serving a document, time to the next acks
               frames      keystrokes options, against the container-floor endpoint (src/load/container-floor.sh)
               profile     --file CPU.collapsed --top 25: where the CPU of an async-profiler profile goes
               summary     --file RUNS.jsonl --baseline node: the table of a comparison script's runs (compare-node.sh)
-            --pid: the server's process id, for CPU ms per edit and RSS (from /proc)
+            keystrokes --listener-url ws://...: the listeners on another node of a cluster (listenerDelivery)
+            --pid: the server's process id, for CPU ms per edit and RSS (from /proc); the nodes of a
+                   cluster: their ids separated by commas (their sums)
             --no-batches: clients do not ask for batch frames at join (PROTOCOL.md "Extension: batches")""";
 
     private LoadTool() {
@@ -42,10 +46,13 @@ public final class LoadTool {
             return;
         }
         String url = a.string("url", "ws://127.0.0.1:8080").replaceAll("/+$", "");
-        if (!url.matches("wss?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?(/.*)?") && !a.flag("allow-remote")) {
-            throw new IllegalArgumentException("load goes to the local machine only (127.0.0.1); --allow-remote to override");
+        String listenerUrl = a.string("listener-url", url).replaceAll("/+$", "");
+        for (String target : new String[] {url, listenerUrl}) {
+            if (!target.matches("wss?://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?(/.*)?") && !a.flag("allow-remote")) {
+                throw new IllegalArgumentException("load goes to the local machine only (127.0.0.1); --allow-remote to override");
+            }
         }
-        ServerStats server = new ServerStats(a.longValue("pid", -1));
+        ServerStats server = new ServerStats(a.string("pid", ""));
         LoadClient.batches = !a.flag("no-batches");
         ClientManager container = ClientManager.createClient();
         container.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
@@ -55,8 +62,10 @@ public final class LoadTool {
                 a.longValue("seed", 1));
         Report report;
         switch (a.mode) {
-            case "keystrokes" -> report = Keystrokes.run(container, setup, server).report();
+            case "keystrokes" -> report = Keystrokes.run(container, setup, listenerUrl, server).report();
             case "frames" -> report = FrameLoad.run(container, setup, server);
+            case "failover" -> report = Failover.run(container, url, Failover.nodes(a.string("nodes", "")),
+                    a.integer("writers", 4), a.decimal("rate", 20), a.decimal("warmup", 5), a.decimal("after", 5));
             case "transports" -> report = Transports.run(container, setup, a.decimal("phase-seconds", 10), server);
             case "replay" -> report = Replay.run(container, url, a.string("trace", "automerge-paper"),
                     a.decimal("speed", 0), a.longValue("max-gap-ms", 1000), a.integer("listeners", 1), server);

@@ -20,6 +20,8 @@ final class Metrics {
     private static final int RING = 1 << 16;
 
     final Histogram delivery = new Histogram();
+    /** The deliveries to listeners alone (connections that only read), perhaps on another node than the writers'. */
+    final Histogram listenerDelivery = new Histogram();
     final Histogram ack = new Histogram();
     final LongAdder deliveries = new LongAdder();
     final LongAdder acks = new LongAdder();
@@ -44,6 +46,11 @@ final class Metrics {
     }
 
     void delivered(String author, long seq) {
+        delivered(author, seq, false);
+    }
+
+    /** Operation {@code (author, seq)} reached a connection, a listener's if {@code toListener}. */
+    void delivered(String author, long seq, boolean toListener) {
         long now = System.nanoTime();
         if (!recording) {
             return;
@@ -52,6 +59,9 @@ final class Metrics {
         long sent = sendTime(author, seq);
         if (sent != 0) {
             delivery.recordNanos(now - sent);
+            if (toListener) {
+                listenerDelivery.recordNanos(now - sent);
+            }
         }
     }
 

@@ -6,30 +6,47 @@ import java.nio.file.Path;
 
 /**
  * CPU time and resident memory of the server process, from {@code /proc/PID/stat}
- * (utime + stime, in clock ticks) and {@code /proc/PID/status} (VmRSS). Without a PID every
- * reading is -1 and the report says "not measured". Also the machine's side of a run: the
+ * (utime + stime, in clock ticks) and {@code /proc/PID/status} (VmRSS); of several server
+ * processes (the nodes of a cluster), their sums. Without a PID every reading is -1 and the
+ * report says "not measured". Also the machine's side of a run: the
  * load tool's own CPU time, and from {@code /proc/stat} how much of all cores was busy and
  * how much the hypervisor took away (steal), since both bear on every latency measured.
  */
 final class ServerStats {
 
-    private final long pid;
+    private final long[] pids;
     private final long ticksPerSecond;
 
-    ServerStats(long pid) {
-        this.pid = pid;
-        this.ticksPerSecond = pid > 0 ? clockTicks() : 100;
+    /** {@code --pid}: one process id, several separated by commas, or nothing. */
+    ServerStats(String pids) {
+        this.pids = pids.isBlank() ? new long[0]
+                : java.util.Arrays.stream(pids.split(",")).mapToLong(p -> Long.parseLong(p.trim())).filter(p -> p > 0).toArray();
+        this.ticksPerSecond = enabled() ? clockTicks() : 100;
     }
 
     boolean enabled() {
-        return pid > 0;
+        return pids.length > 0;
+    }
+
+    /** The sum of {@code reading} over the processes, or -1 if there are none or one has no reading. */
+    private double sum(java.util.function.LongToDoubleFunction reading) {
+        double total = enabled() ? 0 : -1;
+        for (long pid : pids) {
+            double one = reading.applyAsDouble(pid);
+            if (one < 0) {
+                return -1;
+            }
+            total += one;
+        }
+        return total;
     }
 
     /** Server CPU time (user + system) in milliseconds, or -1. */
     double cpuMillis() {
-        if (pid <= 0) {
-            return -1;
-        }
+        return sum(this::cpuMillis);
+    }
+
+    private double cpuMillis(long pid) {
         try {
             return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat"))) * 1000.0 / ticksPerSecond;
         } catch (IOException | RuntimeException e) {
@@ -43,9 +60,10 @@ final class ServerStats {
      * not the cost of the edits. Threads are told by their names, as HotSpot sets them.
      */
     double jitCpuMillis() {
-        if (pid <= 0) {
-            return -1;
-        }
+        return sum(this::jitCpuMillis);
+    }
+
+    private double jitCpuMillis(long pid) {
         long ticks = 0;
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -71,9 +89,10 @@ final class ServerStats {
      * PATH and the same user as the server.
      */
     long liveHeapBytes() {
-        if (pid <= 0) {
-            return -1;
-        }
+        return (long) sum(this::liveHeapBytes);
+    }
+
+    private long liveHeapBytes(long pid) {
         try {
             Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
             long total = -1;
@@ -96,9 +115,10 @@ final class ServerStats {
 
     /** Resident memory of the server in KiB, or -1. */
     long rssKib() {
-        if (pid <= 0) {
-            return -1;
-        }
+        return (long) sum(this::rssKib);
+    }
+
+    private long rssKib(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -26,6 +26,13 @@ public interface CommitObserver {
     default void available() {
     }
 
+    /**
+     * Another server stored one of a document's revisions first; the document's revisions
+     * here were dropped and its clients resume on the stored history.
+     */
+    default void revisionTaken() {
+    }
+
     /** Revisions of one document were refused for good, and that document failed. */
     default void refused(Throwable cause) {
     }

@@ -1,9 +1,11 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.Authors;
 import app.concord.protocol.Peer;
 import app.concord.protocol.Revision;
 import java.util.ArrayDeque;
@@ -109,6 +111,16 @@ public final class DocumentAuthority {
      * @throws StaleRevisionException     when the history since {@code baseRev} is no longer available
      */
     public Receipt receive(int baseRev, String client, long seq, TextOperation op) {
+        return receive(baseRev, client, seq, op, Authors.ofClient(client), null);
+    }
+
+    /**
+     * As {@link #receive(int, String, long, TextOperation)}, by {@code author}; {@code inserted}
+     * names who wrote what {@code op} inserts when that is not {@code author} alone (a restore),
+     * else null. Transforming keeps the inserted text and its order, so it fits the applied
+     * operation as well.
+     */
+    public Receipt receive(int baseRev, String client, long seq, TextOperation op, String author, Authorship inserted) {
         if (seq < 1) {
             throw new InvalidOperationException("seq must be 1 or more, got " + seq);
         }
@@ -134,11 +146,34 @@ public final class DocumentAuthority {
                     + " code units; the limit is " + maxLength);
         }
         transformed.applyTo(text);
-        Revision applied = new Revision(rev + 1, client, seq, transformed);
+        Revision applied = new Revision(rev + 1, client, seq, transformed, author, inserted);
         rev = applied.rev();
         remember(applied);
         moveCursors(applied);
         return new Receipt(applied.rev(), seq, applied);
+    }
+
+    /** True when {@code client}'s operation {@code seq} has been applied: {@link #receive} would acknowledge it again. */
+    public boolean isApplied(String client, long seq) {
+        LastApplied last = lastApplied.get(client);
+        return last != null && seq <= last.seq();
+    }
+
+    /**
+     * Applies {@code r}, a revision another server sequenced and stored (this one follows
+     * the document), as the next revision.
+     *
+     * @throws IllegalArgumentException  when {@code r} is not the next revision
+     * @throws InvalidOperationException when it does not fit the current text
+     */
+    public void append(Revision r) {
+        if (r.rev() != rev + 1) {
+            throw new IllegalArgumentException("revision " + r.rev() + " does not follow revision " + rev + " of " + id);
+        }
+        r.operation().applyTo(text);
+        rev = r.rev();
+        remember(r);
+        moveCursors(r);
     }
 
     /**
@@ -199,11 +234,31 @@ public final class DocumentAuthority {
      * keeps their colour.
      */
     public Peer join(String client, String name, boolean readOnly) {
+        return join(client, name, readOnly, null, null);
+    }
+
+    /**
+     * As {@link #join(String, String, boolean)}, as {@code author} (null when unknown), in
+     * {@code preferredColor} (their authorship colour) unless someone present has it.
+     */
+    public Peer join(String client, String name, boolean readOnly, String author, String preferredColor) {
         Peer existing = peers.get(client);
-        String color = existing != null ? existing.color() : freeColor(name.isBlank() ? client : name);
-        Peer peer = new Peer(client, name, color, existing != null ? existing.ranges() : List.of(), readOnly);
+        String color = colorFor(client, name, preferredColor);
+        Peer peer = new Peer(client, name, color, existing != null ? existing.ranges() : List.of(), readOnly, author);
         peers.put(client, peer);
         return peer;
+    }
+
+    /** The colour {@link #join(String, String, boolean, String, String)} gives {@code client} now. */
+    public String colorFor(String client, String name, String preferredColor) {
+        Peer existing = peers.get(client);
+        if (existing != null) {
+            return existing.color();
+        }
+        if (preferredColor != null && !inUse(preferredColor)) {
+            return preferredColor;
+        }
+        return freeColor(name.isBlank() ? client : name);
     }
 
     /** Forgets {@code client}'s presence; true when it was present. */
@@ -305,10 +360,14 @@ public final class DocumentAuthority {
         int start = Math.floorMod(key.hashCode(), COLORS.size());
         for (int i = 0; i < COLORS.size(); i++) {
             String candidate = COLORS.get((start + i) % COLORS.size());
-            if (peers.values().stream().noneMatch(p -> p.color().equals(candidate))) {
+            if (!inUse(candidate)) {
                 return candidate;
             }
         }
         return COLORS.get(start);
+    }
+
+    private boolean inUse(String color) {
+        return peers.values().stream().anyMatch(p -> p.color().equals(color));
     }
 }

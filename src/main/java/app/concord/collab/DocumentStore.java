@@ -1,7 +1,9 @@
 package app.concord.collab;
 
 import app.concord.protocol.Revision;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -24,6 +26,9 @@ public interface DocumentStore {
     /** Revisions {@code fromExclusive + 1 .. toInclusive} of {@code docId} that are stored, in order. */
     List<Revision> revisions(String docId, int fromExclusive, int toInclusive);
 
+    /** The last stored revision of each of {@code docIds} that has any. */
+    Map<String, Integer> lastRevisions(Collection<String> docIds);
+
     /** The revision made by {@code client}'s operation {@code seq} in {@code docId}, if stored. */
     OptionalInt revisionOf(String docId, String client, long seq);
 
@@ -35,6 +40,9 @@ public interface DocumentStore {
 
     /** The editable id behind {@code readOnlyId}, when it is a read-only id. */
     Optional<String> documentOf(String readOnlyId);
+
+    /** History, authorship and named versions. */
+    HistoryStore history();
 
     /** True when the store answers now; used by the readiness check. */
     boolean isAvailable();

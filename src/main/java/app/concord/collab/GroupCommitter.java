@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * be stored already (the failed commit's outcome was unknown) are reported durable. A
  * database that answers but refuses a batch has each document's part tried on its own, so
  * that only the refused documents fail; their later queued revisions are dropped, never
- * stored out of order.
+ * stored out of order. A document another server wrote first ({@link RevisionTakenException})
+ * fails the same way, as a matter of course rather than a fault.
  */
 public final class GroupCommitter {
 
@@ -144,6 +145,10 @@ public final class GroupCommitter {
                 }
                 pause = Math.min(pause * 2, LONGEST_RETRY_MILLIS);
                 retry = true;
+            } catch (RevisionTakenException e) {
+                // Another server writes one of these documents too: find out which.
+                remaining = eachDocumentOnItsOwn(remaining);
+                retry = true;
             } catch (RuntimeException e) {
                 observer.failed(e);
                 LOG.log(System.Logger.Level.WARNING, "event=commit-failed id=" + Incidents.idOf(e) + " revisions="
@@ -190,6 +195,8 @@ public final class GroupCommitter {
                 write(document);
             } catch (StoreUnavailableException e) {
                 unwritten.addAll(document);
+            } catch (RevisionTakenException e) {
+                taken(document, e);
             } catch (RuntimeException e) {
                 observer.failed(e);
                 LOG.log(System.Logger.Level.ERROR, "event=commit-refused id=" + Incidents.idOf(e) + ": revisions "
@@ -221,13 +228,19 @@ public final class GroupCommitter {
                 waiting.addAndGet(-document.size());
                 document.get(0).listener.durable(document.get(document.size() - 1).commit.revision().rev());
             } else {
-                IllegalStateException e = new IllegalStateException("revision " + rev + " of " + first.docId()
-                        + " was stored by another writer");
-                observer.refused(e);
-                fail(document, e);
+                taken(document, new RevisionTakenException("revision " + rev + " of " + first.docId()
+                        + " was stored by another writer", null));
             }
         }
         return left;
+    }
+
+    /** Another server stored one of {@code document}'s revisions first: none of them is stored here. */
+    private void taken(List<Pending> document, RevisionTakenException e) {
+        LOG.log(System.Logger.Level.INFO, () -> "event=revision-taken revisions=" + document.size()
+                + ": another server stored this document's revision first; its clients resume there");
+        observer.revisionTaken();
+        fail(document, e);
     }
 
     private void enterOutage(StoreUnavailableException e) {

@@ -18,12 +18,16 @@ import java.util.function.Function;
  * @param maxCatchUp                revisions a {@code welcome} lists before it sends a snapshot instead
  * @param idleSeconds               seconds a document nobody has open stays in memory
  * @param connectionsPerMinutePerAddress new WebSocket connections one client address may open per minute
+ * @param checkpointEvery           revisions between checkpoints kept for reading history: any revision is
+ *                                  read from the one before it plus at most this many revisions (and at most
+ *                                  {@code snapshotEvery} more)
  */
 public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecond, int opsBurst,
         int maxConnectionsPerDocument, int outboxFrames, int snapshotEvery, int historyInMemory, int maxCatchUp,
-        int idleSeconds, int connectionsPerMinutePerAddress) {
+        int idleSeconds, int connectionsPerMinutePerAddress, int checkpointEvery) {
 
-    public static final Limits DEFAULTS = new Limits(1_048_576, 4_194_304, 200, 400, 200, 2_000, 200, 5_000, 10_000, 60, 600);
+    public static final Limits DEFAULTS = new Limits(1_048_576, 4_194_304, 200, 400, 200, 2_000, 200, 5_000, 10_000, 60, 600,
+            1_000);
 
     /**
      * Reads each limit from {@code lookup} (a system-property-style name such as
@@ -44,7 +48,8 @@ public record Limits(int maxMessageChars, int maxDocumentLength, int opsPerSecon
                 read(lookup, "historyInMemory", d.historyInMemory),
                 read(lookup, "maxCatchUp", d.maxCatchUp),
                 read(lookup, "idleSeconds", d.idleSeconds),
-                read(lookup, "connectionsPerMinutePerAddress", d.connectionsPerMinutePerAddress));
+                read(lookup, "connectionsPerMinutePerAddress", d.connectionsPerMinutePerAddress),
+                read(lookup, "checkpointEvery", d.checkpointEvery));
     }
 
     /** Settings from system properties, then environment variables, then the defaults. */

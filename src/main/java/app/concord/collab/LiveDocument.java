@@ -1,5 +1,7 @@
 package app.concord.collab;
 
+import app.concord.ot.Authorship;
+import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.Range;
 import app.concord.ot.TextBuffer;
@@ -9,17 +11,13 @@ import app.concord.protocol.JsonCodec;
 import app.concord.protocol.Peer;
 import app.concord.protocol.Revision;
 import app.concord.protocol.ServerMessage;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An open document: its {@link DocumentAuthority}, the connections editing it, and the
- * order in which they hear of changes.
+ * An open document: its {@link DocumentAuthority}, the {@link Members} editing it, and the
+ * {@link DurableOrder} in which they hear of changes.
  *
  * <p>Contract: nothing about a revision leaves the server before that revision is
  * durable. Each outgoing message is queued behind the revision it depends on and sent,
@@ -27,6 +25,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * an {@code ack} means the edit survives a crash, and every connection sees revisions in
  * order with no gaps. Edits are still applied in memory at once, so later edits transform
  * against them without waiting for the disk.
+ *
+ * <p>Several servers may open the same document over one database. Each may sequence it;
+ * the store's key on (document, revision) lets one of two writers of a revision win
+ * ({@link RevisionTakenException}), and the loser closes its connections with 1012 so their
+ * clients resume, resending what was never acknowledged, on the stored history. A server
+ * that is not writing learns of others' revisions through {@link #stored(int)} and passes
+ * them on in order.
  *
  * <p>One lock per document guards all of this; documents never wait for each other.
  */
@@ -40,8 +45,7 @@ public final class LiveDocument {
     private final GroupCommitter committer;
     private final Limits limits;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, Member> members = new LinkedHashMap<>();
-    private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+    private final Members members = new Members();
     private final CommitListener commits = new CommitListener() {
         @Override
         public void durable(int rev) {
@@ -59,7 +63,8 @@ public final class LiveDocument {
         }
     };
     private DocumentAuthority authority;
-    private int durableRev;
+    private LiveAuthorship authorship;
+    private DurableOrder order = new DurableOrder(0);
     private int users;
     private long idleSinceNanos = System.nanoTime();
     private boolean closed;
@@ -78,27 +83,10 @@ public final class LiveDocument {
         return id;
     }
 
-    /** One client's place in this document, handed back to the connection that joined. */
-    public static final class Member {
-        private final String client;
-        private final Connection connection;
-        private final boolean readOnly;
-        private boolean welcomed;
-
-        Member(String client, Connection connection, boolean readOnly) {
-            this.client = client;
-            this.connection = connection;
-            this.readOnly = readOnly;
-        }
-
-        public String client() {
-            return client;
-        }
-    }
-
     /**
      * The current text and revision, completed once that revision is durable: what the
-     * HTTP API shows never includes an edit that a crash could still take back.
+     * HTTP API shows never includes an edit that a crash could still take back. It fails
+     * when the revision will never be durable here.
      */
     public CompletableFuture<Snapshot> snapshot() {
         lock.lock();
@@ -106,7 +94,7 @@ public final class LiveDocument {
             ensureUsable();
             Snapshot now = new Snapshot(authority.revision(), authority.text().toString());
             CompletableFuture<Snapshot> result = new CompletableFuture<>();
-            after(now.rev(), () -> result.complete(now));
+            order.after(now.rev(), () -> result.complete(now), result::completeExceptionally);
             return result;
         } finally {
             lock.unlock();
@@ -122,7 +110,7 @@ public final class LiveDocument {
         lock.lock();
         try {
             ensureUsable();
-            return durableRev;
+            return order.durable();
         } finally {
             lock.unlock();
         }
@@ -133,8 +121,8 @@ public final class LiveDocument {
         lock.lock();
         try {
             ensureUsable();
-            if (from < 0 || to < from || to > durableRev) {
-                throw new IllegalArgumentException("range " + from + ".." + to + " is outside 0.." + durableRev);
+            if (from < 0 || to < from || to > order.durable()) {
+                throw new IllegalArgumentException("range " + from + ".." + to + " is outside 0.." + order.durable());
             }
             return authority.revisions(from, to);
         } finally {
@@ -143,48 +131,50 @@ public final class LiveDocument {
     }
 
     /**
-     * Admits {@code join.client()} on {@code connection}. Its {@code welcome} (a catch-up
-     * list when {@code join.rev()} can be resumed from, else a snapshot) is sent once the
-     * current revision is durable, and then the others hear {@code peer-joined} (again,
-     * when a client rejoins under a new name). An earlier connection of the same client is
-     * closed and replaced. The welcome names the document by {@code publicId}, the id the
-     * client asked for: a read-only id never reveals the editable one.
+     * Admits {@code join.client()} on {@code connection}. Its {@code welcome} (see
+     * {@link Welcomes}) is sent once the current revision is durable, and then the others
+     * hear {@code peer-joined} (again, when a client rejoins under a new name). An earlier
+     * connection of the same client is closed and replaced.
      *
      * @throws ProtocolException when the document has no room for another connection
      */
-    public Member join(Connection connection, ClientMessage.Join join, String publicId, boolean readOnly) {
+    Member join(Connection connection, ClientMessage.Join join, String publicId, boolean readOnly) {
         lock.lock();
         try {
             ensureUsable();
-            Member previous = members.get(join.client());
-            if (previous == null && members.size() >= limits.maxConnectionsPerDocument()) {
+            if (members.of(join.client()) == null && members.count() >= limits.maxConnectionsPerDocument()) {
                 throw new ProtocolException(ErrorCode.TOO_LARGE, "this document already has the maximum of "
                         + limits.maxConnectionsPerDocument() + " connections");
             }
-            Member member = new Member(join.client(), connection, readOnly);
-            members.put(join.client(), member);
+            if (join.rev() != null && join.rev() > authority.revision()) {
+                follow(Integer.MAX_VALUE); // the client saw revisions another server stored since
+            }
+            String author = authorship.authorOf(join);
+            String name = join.name() == null ? "" : join.name();
+            String color = authority.colorFor(join.client(), name, authorship.knownColor(author));
+            if (!readOnly) {
+                authorship.joined(author, name, color, System.currentTimeMillis());
+            }
+            Member member = new Member(join.client(), connection, readOnly, author);
+            Member previous = members.add(member);
             Peer before = authority.peer(join.client());
-            Peer peer = authority.join(join.client(), join.name() == null ? "" : join.name(), readOnly);
+            Peer peer = authority.join(join.client(), name, readOnly, author, color);
             // A rejoin under a new name is how a client renames itself: the others hear it as peer-joined.
             boolean announce = before == null || !before.name().equals(peer.name());
-            int rev = authority.revision();
-            List<Peer> others = new ArrayList<>();
-            for (Peer p : authority.peers()) {
-                if (!p.client().equals(join.client())) {
-                    others.add(p);
-                }
+            ServerMessage.Welcome welcome = Welcomes.of(authority, publicId, join.client(), join.rev(), readOnly,
+                    limits.maxCatchUp());
+            if (join.author() != null) {
+                welcome = welcome.withAuthorship(author, authorship.current(), authorship.authors());
             }
-            ServerMessage welcome = new ServerMessage.Welcome(publicId, join.client(), rev, null, null, others, readOnly);
-            welcome = withContent((ServerMessage.Welcome) welcome, join.rev());
             ServerMessage.Encoded frame = new ServerMessage.Encoded(JsonCodec.encode(welcome));
             ServerMessage.Encoded joined = announce
                     ? new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.PeerJoined(peer)))
                     : null;
-            after(rev, () -> {
+            order.after(welcome.rev(), () -> {
                 member.welcomed = true;
                 member.connection.send(frame);
                 if (joined != null) {
-                    broadcast(joined, member.client);
+                    members.broadcast(joined, member.client);
                 }
             });
             if (previous != null) {
@@ -196,19 +186,6 @@ public final class LiveDocument {
         }
     }
 
-    private ServerMessage.Welcome withContent(ServerMessage.Welcome w, Integer clientRev) {
-        if (clientRev != null && clientRev <= w.rev() && w.rev() - clientRev <= limits.maxCatchUp()) {
-            try {
-                List<Revision> ops = authority.revisionsAfter(clientRev);
-                return new ServerMessage.Welcome(w.doc(), w.client(), w.rev(), null, ops, w.peers(), w.readOnly());
-            } catch (StaleRevisionException e) {
-                // fall through to a snapshot: the client starts over from the text
-            }
-        }
-        return new ServerMessage.Welcome(w.doc(), w.client(), w.rev(), authority.text().toString(), null, w.peers(),
-                w.readOnly());
-    }
-
     /**
      * Applies {@code op} from {@code member}. The author's {@code ack} and everyone else's
      * {@code op} follow once the revision is durable; a duplicate is acknowledged with the
@@ -217,11 +194,19 @@ public final class LiveDocument {
      * @throws ProtocolException for a read-only member, an invalid operation, or one that
      *                           would make the document too large
      */
-    public void submit(Member member, ClientMessage.Op op) {
+    void submit(Member member, ClientMessage.Op op) {
+        submit(member, op, null);
+    }
+
+    /**
+     * As {@link #submit(Member, ClientMessage.Op)}; {@code inserted} names who wrote the text a
+     * restore brings back (see {@link DocumentHistory#restoring}), null for an ordinary edit.
+     */
+    void submit(Member member, ClientMessage.Op op, Authorship inserted) {
         lock.lock();
         try {
             ensureUsable();
-            if (members.get(member.client) != member) {
+            if (!members.isCurrent(member)) {
                 return; // a replaced connection: its client resends on the new one
             }
             if (member.readOnly) {
@@ -229,7 +214,7 @@ public final class LiveDocument {
             }
             Receipt receipt;
             try {
-                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops());
+                receipt = authority.receive(op.rev(), member.client, op.seq(), op.ops(), member.author, inserted);
             } catch (InvalidOperationException | StaleRevisionException e) {
                 throw new ProtocolException(ErrorCode.BAD_OP, e.getMessage());
             } catch (DocumentTooLargeException e) {
@@ -237,16 +222,30 @@ public final class LiveDocument {
             }
             ServerMessage ack = new ServerMessage.Ack(receipt.rev(), receipt.seq());
             if (receipt.isDuplicate()) {
-                after(receipt.rev(), () -> member.connection.send(ack));
+                if (receipt.seq() > member.acknowledgedElsewhere) {
+                    order.after(receipt.rev(), () -> member.connection.send(ack));
+                }
                 return;
             }
             Revision applied = receipt.applied();
-            String snapshot = applied.rev() % limits.snapshotEvery() == 0 ? authority.text().toString() : null;
-            committer.enqueue(new Commit(id, applied, snapshot), commits);
-            after(applied.rev(), () -> {
+            authorship.applied(applied);
+            committer.enqueue(authorship.commit(applied, authority.text()), commits);
+            order.after(applied.rev(), () -> {
                 member.connection.send(ack);
-                broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(applied))), applied.client());
+                members.broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(applied))),
+                        applied.client());
             });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when {@code member}'s operation {@code seq} has been applied already (a resend). */
+    boolean isApplied(Member member, long seq) {
+        lock.lock();
+        try {
+            ensureUsable();
+            return authority.isApplied(member.client, seq);
         } finally {
             lock.unlock();
         }
@@ -258,11 +257,11 @@ public final class LiveDocument {
      *
      * @throws ProtocolException when a range lies outside the document at that revision
      */
-    public void cursor(Member member, ClientMessage.Cursor cursor) {
+    void cursor(Member member, ClientMessage.Cursor cursor) {
         lock.lock();
         try {
             ensureUsable();
-            if (members.get(member.client) != member) {
+            if (!members.isCurrent(member)) {
                 return;
             }
             List<Range> ranges;
@@ -276,7 +275,7 @@ public final class LiveDocument {
             int rev = authority.revision();
             ServerMessage.Encoded frame = new ServerMessage.Encoded(
                     JsonCodec.encode(new ServerMessage.Cursor(member.client, rev, ranges)));
-            after(rev, () -> broadcast(frame, member.client));
+            order.after(rev, () -> members.broadcast(frame, member.client));
         } finally {
             lock.unlock();
         }
@@ -296,55 +295,40 @@ public final class LiveDocument {
         lock.lock();
         try {
             ensureUsable();
-            if (authority.revision() != 0 || !deferred.isEmpty()) {
+            if (authority.revision() != 0 || !order.isEmpty()) {
                 throw new IllegalStateException("the document already has " + authority.revision() + " revisions");
             }
-            TextBuffer text = new TextBuffer("");
-            List<Commit> commits = new ArrayList<>(revisions.size());
-            for (int i = 0; i < revisions.size(); i++) {
-                Revision r = revisions.get(i);
-                if (r.rev() != i + 1) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " stands where revision " + (i + 1) + " belongs");
+            ImportedHistory imported = ImportedHistory.of(id, revisions, limits);
+            List<Commit> commits = imported.commits();
+            try {
+                for (int from = 0; from < commits.size(); from += IMPORT_BATCH) {
+                    store.commit(commits.subList(from, Math.min(commits.size(), from + IMPORT_BATCH)));
                 }
-                try {
-                    r.operation().applyTo(text);
-                } catch (InvalidOperationException e) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " does not apply: " + e.getMessage(), e);
-                }
-                if (text.length() > limits.maxDocumentLength()) {
-                    throw new IllegalArgumentException("revision " + r.rev() + " makes the document longer than "
-                            + limits.maxDocumentLength() + " code units");
-                }
-                boolean snapshot = r.rev() % limits.snapshotEvery() == 0 || i == revisions.size() - 1;
-                commits.add(new Commit(id, r, snapshot ? text.toString() : null));
+            } catch (RevisionTakenException e) {
+                authority = null; // another server wrote it meanwhile: load what it wrote
+                throw new IllegalStateException("the document has revisions already, stored by another server", e);
             }
-            for (int from = 0; from < commits.size(); from += IMPORT_BATCH) {
-                store.commit(commits.subList(from, Math.min(commits.size(), from + IMPORT_BATCH)));
-            }
-            for (Member m : List.copyOf(members.values())) {
-                m.connection.close(1012, "the document was replaced by an import; reconnect");
-            }
-            members.clear();
+            members.closeAll(null, 1012, "the document was replaced by an import; reconnect");
             authority = null;
-            durableRev = 0;
-            return text.toString();
+            authorship = null;
+            return imported.text();
         } finally {
             lock.unlock();
         }
     }
 
     /** {@code member}'s connection ended; the others hear {@code peer-left} unless it was replaced. */
-    public void leave(Member member) {
+    void leave(Member member) {
         lock.lock();
         try {
-            if (closed || members.get(member.client) != member) {
+            if (closed || !members.isCurrent(member)) {
                 return;
             }
-            members.remove(member.client);
+            members.remove(member);
             authority.leave(member.client);
             ServerMessage.Encoded frame = new ServerMessage.Encoded(
                     JsonCodec.encode(new ServerMessage.PeerLeft(member.client)));
-            after(authority.revision(), () -> broadcast(frame, member.client));
+            order.after(authority.revision(), () -> members.broadcast(frame, member.client));
         } finally {
             lock.unlock();
         }
@@ -358,13 +342,68 @@ public final class LiveDocument {
     void closeConnections(int code, String reason) {
         lock.lock();
         try {
-            for (Member m : List.copyOf(members.values())) {
-                try {
-                    m.connection.close(code, reason);
-                } catch (RuntimeException e) {
-                    // a connection that cannot be closed now is ending with the application anyway
-                }
+            members.closeAll(null, code, reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The store holds revisions up to {@code storedRev}, perhaps written by another server.
+     * When this server is not writing the document itself (nothing of its own waits to be
+     * durable), it reads the ones it lacks, applies them and passes them on in order; while
+     * it is writing, the store's key decides between the writers, and a loser hears
+     * {@link RevisionTakenException}. A store that cannot be read now is asked again at the
+     * next notice or re-check.
+     */
+    void stored(int storedRev) {
+        lock.lock();
+        try {
+            if (!closed && authority != null && storedRev > order.durable()) {
+                follow(storedRev);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies and passes on the stored revisions after this server's, up to {@code upTo}, if
+     * this server is not writing the document itself. A revision whose author is connected
+     * here (it made the edit on another server, then moved here before its
+     * {@code ack}) is that author's {@code ack}; everyone else hears it as an {@code op}.
+     */
+    private void follow(int upTo) {
+        if (authority.revision() != order.durable()) {
+            return;
+        }
+        List<Revision> missing;
+        try {
+            missing = store.revisions(id, order.durable(), upTo);
+        } catch (StoreUnavailableException e) {
+            return;
+        }
+        for (Revision r : missing) {
+            if (r.rev() != authority.revision() + 1) {
+                return; // a gap would be a broken store; the next re-check reads again
+            }
+            authority.append(r);
+            authorship.followed(r);
+            order.durableUpTo(r.rev());
+            Member author = members.of(r.client());
+            if (author != null && author.welcomed) {
+                author.acknowledgedElsewhere = Math.max(author.acknowledgedElsewhere, r.seq());
+                author.connection.send(new ServerMessage.Ack(r.rev(), r.seq()));
+            }
+            members.broadcast(new ServerMessage.Encoded(JsonCodec.encode(new ServerMessage.Op(r))), r.client());
+        }
+    }
+
+    /** The newest revision this server knows to be stored, or -1 while the document is not loaded. */
+    int storedRevision() {
+        lock.lock();
+        try {
+            return closed || authority == null ? -1 : order.durable();
         } finally {
             lock.unlock();
         }
@@ -374,24 +413,17 @@ public final class LiveDocument {
     private void durable(int rev) {
         lock.lock();
         try {
-            if (rev > durableRev) {
-                durableRev = rev;
-            }
-            Deferred next;
-            while ((next = deferred.peekFirst()) != null && next.rev <= durableRev) {
-                deferred.removeFirst();
-                next.action.run();
-            }
+            order.durableUpTo(rev);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Revisions could not be stored. What is in memory is
-     * now ahead of the store, so the document closes every connection with
-     * {@code server-error}; clients resume against the stored state, resending what was
-     * never acknowledged.
+     * Revisions could not be stored. What is in memory is now ahead of the store, so the
+     * document closes every connection, and its clients resume against the stored state,
+     * resending what was never acknowledged: with 1012 (service restart) when another server
+     * stored the revision first, which is no fault; with {@code server-error} otherwise.
      */
     private void failed(Throwable cause) {
         lock.lock();
@@ -399,13 +431,14 @@ public final class LiveDocument {
             failure = cause;
             broken = true;
             closed = true;
-            deferred.clear();
-            for (Member m : members.values()) {
-                m.connection.send(new ServerMessage.Error(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume",
-                        Incidents.idOf(cause)));
-                m.connection.close(ErrorCode.SERVER_ERROR.closeCode(), "server-error");
+            order.abandon(cause);
+            if (cause instanceof RevisionTakenException) {
+                members.closeAll(null, 1012, "another server saved this document first; reconnect");
+            } else {
+                members.closeAll(new ServerMessage.Error(ErrorCode.SERVER_ERROR,
+                        "the document could not be saved; reconnect to resume", Incidents.idOf(cause)),
+                        ErrorCode.SERVER_ERROR.closeCode(), ErrorCode.SERVER_ERROR.wire());
             }
-            members.clear();
         } finally {
             lock.unlock();
         }
@@ -444,7 +477,7 @@ public final class LiveDocument {
     boolean closeIfIdle(long nowNanos, long idleNanos) {
         lock.lock();
         try {
-            boolean settled = authority == null || (deferred.isEmpty() && durableRev == authority.revision());
+            boolean settled = authority == null || order.settledAt(authority.revision());
             if (!closed && users == 0 && members.isEmpty() && settled && nowNanos - idleSinceNanos >= idleNanos) {
                 closed = true;
             }
@@ -456,6 +489,9 @@ public final class LiveDocument {
 
     private void ensureUsable() {
         if (broken) {
+            if (failure instanceof RevisionTakenException) {
+                throw new StoreUnavailableException("another server saved this document first; reconnect", failure);
+            }
             throw new ProtocolException(ErrorCode.SERVER_ERROR, "the document could not be saved; reconnect to resume", failure);
         }
         if (authority == null) {
@@ -473,33 +509,11 @@ public final class LiveDocument {
         if (recent.size() > limits.historyInMemory()) {
             recent = recent.subList(recent.size() - limits.historyInMemory(), recent.size());
         }
+        LiveAuthorship loadedAuthorship = LiveAuthorship.load(id, store, stored, limits);
         authority = new DocumentAuthority(id, text.toString(), stored.rev(), recent, stored.lastApplied(),
                 limits.maxDocumentLength(), limits.historyInMemory(), new StoredHistory(store, id));
-        durableRev = stored.rev();
-    }
-
-    /** Runs {@code action} once revision {@code rev} is durable, after everything queued before it. */
-    private void after(int rev, Runnable action) {
-        if (deferred.isEmpty() && rev <= durableRev) {
-            action.run();
-        } else {
-            deferred.addLast(new Deferred(rev, action));
-        }
-    }
-
-    /**
-     * Over a copy of the members: a send can end its connection on this very thread (the
-     * container reports a failed write as a close, which calls {@link #leave}).
-     */
-    private void broadcast(ServerMessage frame, String exceptClient) {
-        for (Member m : List.copyOf(members.values())) {
-            if (m.welcomed && !m.client.equals(exceptClient) && members.get(m.client) == m) {
-                m.connection.send(frame);
-            }
-        }
-    }
-
-    private record Deferred(int rev, Runnable action) {
+        authorship = loadedAuthorship;
+        order = new DurableOrder(stored.rev());
     }
 
     /** The authority's view of the stored op log, for history it no longer keeps in memory. */

@@ -1,8 +1,12 @@
 package app.concord.collab;
 
+import app.concord.protocol.ClientMessage;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The documents open in this server, each loaded from the store on first use and closed
@@ -17,6 +21,9 @@ public final class LiveDocuments {
     private final DocumentStore store;
     private final GroupCommitter committer;
     private final Limits limits;
+    /** Set by {@link #closeConnections}: no connection is admitted after it. */
+    private volatile boolean closing;
+    private final DocumentHistory history;
 
     public LiveDocuments(DocumentStore store, Executor commitExecutor, Limits limits) {
         this(store, commitExecutor, limits, CommitObserver.NONE);
@@ -27,6 +34,7 @@ public final class LiveDocuments {
         this.store = store;
         this.limits = limits;
         this.committer = new GroupCommitter(store, commitExecutor, 2_000, observer);
+        this.history = new DocumentHistory(store, limits.checkpointEvery());
     }
 
     public Limits limits() {
@@ -35,6 +43,11 @@ public final class LiveDocuments {
 
     public DocumentStore store() {
         return store;
+    }
+
+    /** The stored history of every document: text and authorship at any revision, changes, restores. */
+    public DocumentHistory history() {
+        return history;
     }
 
     /**
@@ -71,8 +84,40 @@ public final class LiveDocuments {
         }
     }
 
+    /**
+     * Admits a connection to the document that {@code urlId} (an id from a URL, valid: see
+     * {@code JsonCodec.ID}) gives access to, as {@code join} asks; see {@link LiveDocument#join}.
+     *
+     * @throws ProtocolException          when the document has no room for another connection
+     * @throws StoreUnavailableException when the document cannot be loaded now
+     * @throws ServerStoppingException   once {@link #closeConnections} has run
+     */
+    public Membership open(String urlId, Connection connection, ClientMessage.Join join) {
+        if (closing) {
+            throw new ServerStoppingException();
+        }
+        Access access = access(urlId);
+        LiveDocument document = acquire(access.docId());
+        try {
+            return new Membership(this, document, document.join(connection, join, access.publicId(), access.readOnly()));
+        } catch (RuntimeException e) {
+            release(document);
+            throw e;
+        }
+    }
+
+    /** {@code work} on the open document {@code docId}, loading it if needed. */
+    public <T> T withDocument(String docId, Function<LiveDocument, T> work) {
+        LiveDocument document = acquire(docId);
+        try {
+            return work.apply(document);
+        } finally {
+            release(document);
+        }
+    }
+
     /** The open document {@code id}, loading it if needed; every call is paired with {@link #release}. */
-    public LiveDocument acquire(String id) {
+    LiveDocument acquire(String id) {
         while (true) {
             LiveDocument document = open.computeIfAbsent(id, key -> new LiveDocument(key, store, committer, limits));
             if (document.retain()) {
@@ -82,11 +127,44 @@ public final class LiveDocuments {
         }
     }
 
-    public void release(LiveDocument document) {
+    void release(LiveDocument document) {
         document.release();
         if (document.isBroken()) {
             open.remove(document.id(), document);
         }
+    }
+
+    /**
+     * The store holds revisions of {@code docId} up to {@code storedRev}, perhaps another
+     * server's: an open copy of it catches up (see {@link LiveDocument#stored}).
+     */
+    public void stored(String docId, int storedRev) {
+        LiveDocument document = open.get(docId);
+        if (document != null) {
+            document.stored(storedRev);
+        }
+    }
+
+    /**
+     * Compares every open document with the store and catches up those behind it: what
+     * bounds their staleness when a notice of another server's revisions was missed.
+     */
+    public void recheck() {
+        Map<String, Integer> known = new HashMap<>();
+        open.forEach((id, document) -> {
+            int rev = document.storedRevision();
+            if (rev >= 0) {
+                known.put(id, rev);
+            }
+        });
+        if (known.isEmpty()) {
+            return;
+        }
+        store.lastRevisions(known.keySet()).forEach((id, rev) -> {
+            if (rev > known.get(id)) {
+                stored(id, rev);
+            }
+        });
     }
 
     /** The committer of every open document's revisions (tests of this package look inside it). */
@@ -106,6 +184,7 @@ public final class LiveDocuments {
      * edits (Payara Micro restarted with --rootdir deploys the old application, then the new).
      */
     public void closeConnections() {
+        closing = true;
         open.values().forEach(d -> d.closeConnections(1012, "the server is restarting"));
     }
 

@@ -1,5 +1,6 @@
 package app.concord.collab;
 
+import app.concord.admission.RateLimiter;
 import app.concord.protocol.ClientMessage;
 import app.concord.protocol.ErrorCode;
 import app.concord.protocol.ServerMessage;
@@ -26,8 +27,7 @@ public final class ProtocolSession {
     private final SessionEvents events;
     private final RateLimiter opRate;
     private final Future<?> joinTimeout;
-    private LiveDocument document;
-    private LiveDocument.Member member;
+    private Membership membership;
     /** Set once the connection has sent {@code join}; read by the join timeout's thread. */
     private volatile boolean joined;
     private boolean ended;
@@ -73,6 +73,8 @@ public final class ProtocolSession {
             } else {
                 refuse(e.code(), e.getMessage());
             }
+        } catch (ServerStoppingException e) {
+            connection.close(1012, e.getMessage());
         } catch (StoreUnavailableException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-refused reason=store-unavailable: " + e.getMessage());
             refuse(ErrorCode.SERVER_ERROR, "the document cannot be opened now: the database is unavailable;"
@@ -111,21 +113,13 @@ public final class ProtocolSession {
             }
             refuse(invalid.code(), invalid.message());
         } else if (message instanceof ClientMessage.Join join) {
-            if (member != null) {
+            if (membership != null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "this connection has already joined");
             }
             joined = true;
             joinTimeout.cancel(false);
-            LiveDocuments.Access access = documents.access(docId);
-            document = documents.acquire(access.docId());
-            try {
-                member = document.join(connection, join, access.publicId(), access.readOnly());
-            } catch (RuntimeException e) {
-                documents.release(document);
-                document = null;
-                throw e;
-            }
-        } else if (member == null) {
+            membership = documents.open(docId, connection, join);
+        } else if (membership == null) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "the first message must be join");
         } else if (message instanceof ClientMessage.Ping) {
             connection.send(new ServerMessage.Pong());
@@ -134,9 +128,9 @@ public final class ProtocolSession {
                 throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + documents.limits().opsPerSecond()
                         + " operations per second");
             }
-            document.submit(member, op);
+            membership.submit(op);
         } else if (message instanceof ClientMessage.Cursor cursor) {
-            document.cursor(member, cursor);
+            membership.cursor(cursor);
         }
     }
 
@@ -147,12 +141,8 @@ public final class ProtocolSession {
             return;
         }
         ended = true;
-        if (document != null) {
-            if (member != null) {
-                document.leave(member);
-            }
-            documents.release(document);
-            document = null;
+        if (membership != null) {
+            membership.close();
         }
     }
 }

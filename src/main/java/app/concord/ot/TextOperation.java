@@ -163,6 +163,22 @@ public final class TextOperation {
         return targetLength;
     }
 
+    /** Code units this operation inserts, all its inserts together. */
+    public int insertedLength() {
+        int n = 0;
+        for (Component c : components) {
+            if (c instanceof Component.Insert) {
+                n += c.length();
+            }
+        }
+        return n;
+    }
+
+    /** Code units this operation deletes, all its deletes together. */
+    public int deletedLength() {
+        return baseLength - targetLength + insertedLength();
+    }
+
     /** True when the operation changes nothing (it only retains). */
     public boolean isIdentity() {
         return components.length == 0 || (components.length == 1 && components[0] instanceof Component.Retain);

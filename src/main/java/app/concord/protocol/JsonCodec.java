@@ -1,5 +1,6 @@
 package app.concord.protocol;
 
+import app.concord.ot.Authorship;
 import app.concord.ot.InvalidOperationException;
 import app.concord.ot.JsonText;
 import app.concord.ot.Range;
@@ -16,6 +17,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,13 +118,19 @@ public final class JsonCodec {
             throw new FieldException(ErrorCode.BAD_MESSAGE, "\"name\" is longer than " + MAX_NAME_LENGTH + " characters");
         }
         Integer rev = present(object, "rev") ? revision(object, "rev") : null;
-        return new ClientMessage.Join(client, name, rev, flag(object, "batch"));
+        String author = string(object, "author", false);
+        if (author != null && !Authors.SECRET.matcher(author).matches()) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE,
+                    "\"author\" must be a secret of 16 to 128 characters of [A-Za-z0-9_-], kept by the client");
+        }
+        return new ClientMessage.Join(client, name, rev, author, flag(object, "batch"));
     }
 
     private static ClientMessage decodeOp(JsonObject object) {
         int rev = revision(object, "rev");
         long seq = wholeNumber(object, "seq", 1, Long.MAX_VALUE);
-        return new ClientMessage.Op(rev, seq, operation(object));
+        Integer restore = present(object, "restore") ? revision(object, "restore") : null;
+        return new ClientMessage.Op(rev, seq, operation(object), restore);
     }
 
     /** The operation in {@code object}'s field {@code ops}. */
@@ -341,6 +349,12 @@ public final class JsonCodec {
         quote(r.client(), out);
         out.append(",\"seq\":").append(r.seq()).append(",\"ops\":");
         operation(r.operation(), out);
+        out.append(",\"author\":");
+        quote(r.author(), out);
+        if (r.inserted() != null) {
+            out.append(",\"inserted\":");
+            r.inserted().appendJson(out);
+        }
     }
 
     /** An operation's wire form. */
@@ -388,6 +402,27 @@ public final class JsonCodec {
             peer(m.peers().get(i), true, out);
         }
         out.append("],\"readOnly\":").append(m.readOnly());
+        if (m.authorship() != null) {
+            out.append(",\"author\":");
+            quote(m.author(), out);
+            out.append(",\"authorship\":");
+            m.authorship().appendJson(out);
+            out.append(",\"authors\":{");
+            boolean first = true;
+            for (Map.Entry<String, AuthorProfile> e : m.authors().entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                quote(e.getKey(), out);
+                out.append(":{\"name\":");
+                quote(e.getValue().name(), out);
+                out.append(",\"color\":");
+                quote(e.getValue().color(), out);
+                out.append('}');
+            }
+            out.append('}');
+        }
     }
 
     private static void peer(Peer p, boolean withRanges, StringBuilder out) {
@@ -403,6 +438,10 @@ public final class JsonCodec {
         }
         if (p.readOnly()) {
             out.append(",\"readOnly\":true");
+        }
+        if (p.author() != null) {
+            out.append(",\"author\":");
+            quote(p.author(), out);
         }
         out.append('}');
     }
@@ -443,6 +482,40 @@ public final class JsonCodec {
         }
     }
 
+    /** {@code authorship} in its JSON form, {@code [[length,"author"],...]}: what snapshots and checkpoints store. */
+    public static String encodeAuthorship(Authorship authorship) {
+        return authorship.toString();
+    }
+
+    /**
+     * The authorship written as {@code json} (as {@link #encodeAuthorship} writes it).
+     *
+     * @throws IllegalArgumentException naming what is wrong when {@code json} is not one
+     */
+    public static Authorship decodeAuthorship(String json) {
+        try {
+            if (!(parse(json) instanceof JsonArray runs)) {
+                throw new IllegalArgumentException("authorship must be a JSON array: " + clip(json));
+            }
+            return authorship(runs, "authorship");
+        } catch (FieldException e) {
+            throw new IllegalArgumentException("not authorship (" + e.getMessage() + "): " + clip(json));
+        }
+    }
+
+    /** Runs {@code [[length, "author"], ...]}: positive lengths, author ids. */
+    private static Authorship authorship(JsonArray runs, String what) {
+        Authorship.Builder b = Authorship.builder();
+        for (JsonValue run : runs) {
+            if (!(run instanceof JsonArray pair) || pair.size() != 2 || !(pair.get(0) instanceof JsonNumber n)
+                    || !(pair.get(1) instanceof JsonString author) || !Authors.ID.matcher(author.getString()).matches()) {
+                throw new FieldException(ErrorCode.BAD_MESSAGE, "each run of " + what + " must be [length, \"author id\"]");
+            }
+            b.add((int) exact(n.bigDecimalValue(), "a run's length", 1, Integer.MAX_VALUE), author.getString());
+        }
+        return b.build();
+    }
+
     // ---------------------------------------------------------------- the client's side
 
     /**
@@ -455,6 +528,9 @@ public final class JsonCodec {
         if (message instanceof ClientMessage.Op m) {
             out.append("{\"type\":\"op\",\"rev\":").append(m.rev()).append(",\"seq\":").append(m.seq()).append(",\"ops\":");
             operation(m.ops(), out);
+            if (m.restore() != null) {
+                out.append(",\"restore\":").append(m.restore());
+            }
         } else if (message instanceof ClientMessage.Join m) {
             out.append("{\"type\":\"join\",\"client\":");
             quote(m.client(), out);
@@ -464,6 +540,10 @@ public final class JsonCodec {
             }
             if (m.rev() != null) {
                 out.append(",\"rev\":").append(m.rev());
+            }
+            if (m.author() != null) {
+                out.append(",\"author\":");
+                quote(m.author(), out);
             }
             if (m.batch()) {
                 out.append(",\"batch\":true");
@@ -541,20 +621,34 @@ public final class JsonCodec {
             peers.add(peer(asObject(p, "a peer")));
         }
         boolean readOnly = m.get("readOnly") == JsonValue.TRUE;
-        return new ServerMessage.Welcome(string(m, "doc", true), string(m, "client", true), revision(m, "rev"), text, ops,
-                peers, readOnly);
+        ServerMessage.Welcome welcome = new ServerMessage.Welcome(string(m, "doc", true), string(m, "client", true),
+                revision(m, "rev"), text, ops, peers, readOnly);
+        if (!present(m, "authorship")) {
+            return welcome;
+        }
+        Map<String, AuthorProfile> authors = new LinkedHashMap<>();
+        if (present(m, "authors")) {
+            for (Map.Entry<String, JsonValue> e : object(m, "authors").entrySet()) {
+                JsonObject profile = asObject(e.getValue(), "an author");
+                authors.put(e.getKey(), new AuthorProfile(string(profile, "name", true), string(profile, "color", true), 0, 0));
+            }
+        }
+        return welcome.withAuthorship(string(m, "author", true), authorship(array(m, "authorship"), "\"authorship\""), authors);
     }
 
     private static Revision revision(JsonObject m) {
-        return new Revision(revision(m, "rev"), string(m, "client", true), wholeNumber(m, "seq", 0, Long.MAX_VALUE),
-                operation(m));
+        String client = string(m, "client", true);
+        String author = string(m, "author", false);
+        return new Revision(revision(m, "rev"), client, wholeNumber(m, "seq", 0, Long.MAX_VALUE), operation(m),
+                author != null ? author : Authors.ofClient(client),
+                present(m, "inserted") ? authorship(array(m, "inserted"), "\"inserted\"") : null);
     }
 
     private static Peer peer(JsonObject p) {
         String name = string(p, "name", false);
         String color = string(p, "color", false);
         return new Peer(string(p, "client", true), name == null ? "" : name, color == null ? "" : color,
-                present(p, "ranges") ? ranges(p) : List.of());
+                present(p, "ranges") ? ranges(p) : List.of(), false, string(p, "author", false));
     }
 
     private static ErrorCode errorCode(String wire) {

@@ -1,17 +1,33 @@
 package app.concord.protocol;
 
+import app.concord.ot.Authorship;
 import app.concord.ot.Range;
 import java.util.List;
+import java.util.Map;
 
 /** A message to a client (PROTOCOL.md "Server to client"). */
 public sealed interface ServerMessage {
 
     /**
      * Answer to {@code join}: either {@code text} (a snapshot at {@code rev}) or {@code ops}
-     * (every revision after the client's), the other being null.
+     * (every revision after the client's), the other being null. For a client that joined
+     * with {@code author} (an extension), {@code author} is its public author id,
+     * {@code authorship} the runs of the text at {@code rev} and {@code authors} every author
+     * of the document; all three are null otherwise.
      */
     record Welcome(String doc, String client, int rev, String text, List<Revision> ops, List<Peer> peers,
-            boolean readOnly) implements ServerMessage {
+            boolean readOnly, String author, Authorship authorship, Map<String, AuthorProfile> authors)
+            implements ServerMessage {
+
+        public Welcome(String doc, String client, int rev, String text, List<Revision> ops, List<Peer> peers,
+                boolean readOnly) {
+            this(doc, client, rev, text, ops, peers, readOnly, null, null, null);
+        }
+
+        /** This welcome with the authorship extension. */
+        public Welcome withAuthorship(String author, Authorship authorship, Map<String, AuthorProfile> authors) {
+            return new Welcome(doc, client, rev, text, ops, peers, readOnly, author, authorship, authors);
+        }
     }
 
     record Ack(int rev, long seq) implements ServerMessage {

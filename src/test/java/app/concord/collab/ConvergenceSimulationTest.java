@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.client.ClientDocument.Outgoing;
 import app.concord.client.ClientDocument;
+import app.concord.ot.Authorship;
+import app.concord.ot.AuthorshipBuffer;
 import app.concord.ot.TextOperation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +33,15 @@ import org.junit.jupiter.api.Test;
  * <p>A disconnect drops what the server had not yet sent; what the client had sent is
  * either lost or, at random, still processed by the server later (a "zombie" connection),
  * possibly after the client rejoined and resent it, which makes the resend a duplicate.
+ *
+ * <p>Authorship law: the server's authorship, kept op by op, covers the text, and every code
+ * unit is by the author of the operation that inserted it, except text a restore brought back,
+ * which keeps the author it had in the restored revision. Since only a token's creator ever
+ * types it, and a restore brings a token back with its authors then, every code unit of a
+ * token is its creator's either way. In the second run clients also restore earlier
+ * revisions (when they have nothing unacknowledged, as the protocol asks), and resend an
+ * unacknowledged restore as first sent; there, deleted tokens come back, so the exactly-once
+ * check gives way to the laws that still hold.
  */
 class ConvergenceSimulationTest {
 
@@ -41,18 +52,7 @@ class ConvergenceSimulationTest {
 
     @Test
     void everyReplicaConvergesOnTheAuthoritysTextWithEveryEditOnce() {
-        Totals totals = new Totals();
-        for (int i = 0; i < SEEDS; i++) {
-            long seed = BASE_SEED + i;
-            Simulation simulation = new Simulation(seed, totals);
-            try {
-                simulation.run();
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("simulation fails for seed " + seed + " (replay: new Simulation(" + seed
-                        + "L, ...)) at step " + simulation.step + ": " + e.getMessage() + "\nauthority text: "
-                        + simulation.authority.text(), e);
-            }
-        }
+        Totals totals = simulate(BASE_SEED, false);
         // The paths this test exists for were all taken, so a change that skips them shows here.
         assertTrue(totals.reconnects > 100, totals.toString());
         assertTrue(totals.duplicates > 0, totals.toString());
@@ -61,21 +61,50 @@ class ConvergenceSimulationTest {
         assertTrue(totals.offlineEdits > 0, totals.toString());
     }
 
+    @Test
+    void restoresConvergeAndRestoredTextKeepsItsAuthors() {
+        Totals totals = simulate(BASE_SEED + 1_000_000, true);
+        assertTrue(totals.restores > 200, totals.toString());
+        assertTrue(totals.restoresResent > 0, totals.toString());
+        assertTrue(totals.restoresTransformed > 50, totals.toString());
+    }
+
+    private static Totals simulate(long baseSeed, boolean restores) {
+        Totals totals = new Totals();
+        for (int i = 0; i < SEEDS; i++) {
+            long seed = baseSeed + i;
+            Simulation simulation = new Simulation(seed, totals, restores);
+            try {
+                simulation.run();
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("simulation fails for seed " + seed + " (replay: new Simulation(" + seed
+                        + "L, ...)) at step " + simulation.step + ": " + e.getMessage() + "\nauthority text: "
+                        + simulation.authority.text(), e);
+            }
+        }
+        return totals;
+    }
+
     private static final class Totals {
         int reconnects;
         int duplicates;
         int ownEntriesInCatchUp;
         int ownEntriesAsRemote;
         int offlineEdits;
+        int restores;
+        int restoresResent;
+        int restoresTransformed;
 
         @Override
         public String toString() {
             return "reconnects " + reconnects + ", duplicate ops " + duplicates + ", own entries in catch-ups "
-                    + ownEntriesInCatchUp + ", own entries broadcast " + ownEntriesAsRemote + ", offline edits " + offlineEdits;
+                    + ownEntriesInCatchUp + ", own entries broadcast " + ownEntriesAsRemote + ", offline edits " + offlineEdits
+                    + ", restores " + restores + " (resent " + restoresResent + ", transformed " + restoresTransformed + ")";
         }
     }
 
-    private record OpMessage(int rev, long seq, TextOperation op) {
+    /** An op; {@code restore} is the revision it restores, or null. */
+    private record OpMessage(int rev, long seq, TextOperation op, Integer restore) {
     }
 
     private record AckMessage(int rev, long seq) {
@@ -106,6 +135,8 @@ class ConvergenceSimulationTest {
         final ClientDocument doc;
         Connection connection;
         int tokens;
+        /** The last restore this client sent, resent as it was while unacknowledged. */
+        OpMessage restoring;
 
         Client(int index) {
             this.index = index;
@@ -114,6 +145,10 @@ class ConvergenceSimulationTest {
 
         String id() {
             return doc.client();
+        }
+
+        String author() {
+            return "A" + index;
         }
     }
 
@@ -126,11 +161,17 @@ class ConvergenceSimulationTest {
         final List<Connection> serverSide = new ArrayList<>();
         final Set<String> inserted = new HashSet<>();
         final Set<String> deleted = new HashSet<>();
+        final boolean restores;
+        /** The server's authorship, kept op by op, and the text and authorship of every revision. */
+        final AuthorshipBuffer authorship = new AuthorshipBuffer(Authorship.empty());
+        final List<String> texts = new ArrayList<>(List.of(""));
+        final List<Authorship> authorships = new ArrayList<>(List.of(Authorship.empty()));
         int step;
 
-        Simulation(long seed, Totals totals) {
+        Simulation(long seed, Totals totals, boolean restores) {
             this.random = new Random(seed);
             this.totals = totals;
+            this.restores = restores;
             int count = 5 + random.nextInt(3);
             for (int i = 0; i < count; i++) {
                 Client c = new Client(i);
@@ -144,7 +185,13 @@ class ConvergenceSimulationTest {
             for (step = 0; step < STEPS; step++) {
                 int choice = random.nextInt(100);
                 if (choice < 30) {
-                    edit(pick(clients));
+                    Client c = pick(clients);
+                    if (restores && random.nextInt(4) == 0 && c.doc.isSynchronized() && c.connection != null
+                            && c.connection.welcomed) {
+                        restore(c);
+                    } else {
+                        edit(c);
+                    }
                 } else if (choice < 60) {
                     deliverToServer();
                 } else if (choice < 90) {
@@ -200,6 +247,18 @@ class ConvergenceSimulationTest {
             }
             List<String> found = tokens(text);
             assertEquals(text, String.join("", found), "the text is made of whole tokens");
+            Authorship authors = authorship.toAuthorship();
+            assertEquals(text.length(), authors.length(), "the authorship covers the text");
+            int at = 0;
+            for (String token : found) {
+                String creator = "A" + token.substring(1, token.indexOf('.'));
+                assertEquals(Authorship.of(token.length(), creator), authors.slice(at, at + token.length()),
+                        "the authors of " + token + " at " + at);
+                at += token.length();
+            }
+            if (restores) {
+                return;
+            }
             Set<String> expected = new TreeSet<>(inserted);
             expected.removeAll(deleted);
             assertEquals(expected, new TreeSet<>(found), "tokens present: inserted minus deleted");
@@ -252,11 +311,51 @@ class ConvergenceSimulationTest {
             return token;
         }
 
+        /**
+         * Restores a random earlier revision: the changes from the client's revision back to it
+         * (the composition of the inverses), sent alone, as the protocol asks.
+         */
+        void restore(Client c) {
+            int rev = c.doc.revision();
+            int target = random.nextInt(rev + 1);
+            TextOperation back = TextOperation.identity(texts.get(rev).length());
+            if (target < rev) {
+                TextOperation forward = null;
+                for (Revision r : authority.revisions(target, rev)) {
+                    forward = forward == null ? r.operation() : forward.compose(r.operation());
+                }
+                back = forward.invert(texts.get(target));
+            }
+            if (back.isIdentity()) {
+                return; // nothing to restore: the client sends nothing
+            }
+            totals.restores++;
+            Outgoing out = c.doc.applyLocal(back).orElseThrow();
+            c.restoring = new OpMessage(out.rev(), out.seq(), out.op(), target);
+            send(c, out);
+        }
+
         void send(Client c, Outgoing out) {
             // Before the welcome, or offline, nothing goes out: resend() after the catch-up covers it.
             if (c.connection != null && c.connection.welcomed) {
-                c.connection.toServer.add(new OpMessage(out.rev(), out.seq(), out.op()));
+                if (c.restoring != null && c.restoring.seq() == out.seq()) {
+                    if (out.rev() != c.restoring.rev()) {
+                        totals.restoresResent++;
+                    }
+                    c.connection.toServer.add(c.restoring);
+                } else {
+                    c.connection.toServer.add(new OpMessage(out.rev(), out.seq(), out.op(), null));
+                }
             }
+        }
+
+        /** What the server checks of a restore, and who wrote what it brings back. */
+        Authorship restored(OpMessage m) {
+            assertEquals(texts.get(m.restore()), m.op().apply(texts.get(m.rev())), "a restore makes its revision's text");
+            if (m.rev() < authority.revision()) {
+                totals.restoresTransformed++;
+            }
+            return Authorship.insertedBy(m.op(), authorships.get(m.restore()));
         }
 
         void deliverToServer() {
@@ -274,7 +373,8 @@ class ConvergenceSimulationTest {
             if (!from.open && from.toServer.isEmpty()) {
                 serverSide.remove(from);
             }
-            Receipt receipt = authority.receive(m.rev(), from.owner.id(), m.seq(), m.op());
+            Authorship inserted = m.restore() == null || authority.isApplied(from.owner.id(), m.seq()) ? null : restored(m);
+            Receipt receipt = authority.receive(m.rev(), from.owner.id(), m.seq(), m.op(), from.owner.author(), inserted);
             if (receipt.isDuplicate()) {
                 totals.duplicates++;
                 if (from.open) {
@@ -282,6 +382,10 @@ class ConvergenceSimulationTest {
                 }
                 return;
             }
+            Revision applied = receipt.applied();
+            authorship.apply(applied.operation(), applied.insertedAuthorship());
+            texts.add(authority.text().toString());
+            authorships.add(authorship.toAuthorship());
             if (from.open) {
                 from.toClient.add(new AckMessage(receipt.rev(), m.seq()));
             }

@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
  * subclass (as ShareDB runs one suite against every database adapter). Each test starts
  * from an empty store.
  */
-public abstract class DocumentStoreContract {
+public abstract class DocumentStoreContract implements HistoryStoreContract {
 
     protected DocumentStore store;
+
+    @Override
+    public DocumentStore store() {
+        return store;
+    }
 
     /** A store holding no document; called before every test. */
     protected abstract DocumentStore emptyStore();
@@ -160,11 +165,24 @@ public abstract class DocumentStoreContract {
         Commit fine = other.edit("b2", 1, 0, 0, "b", true);
         Commit again = new Commit("notes", new Revision(1, "c3", 1, TextOperation.splice(0, 0, 0, "c")), null);
 
-        assertThrows(RuntimeException.class, () -> store.commit(List.of(fine, again)));
+        assertThrows(RevisionTakenException.class, () -> store.commit(List.of(fine, again)),
+                "the key is the fence between servers writing one document");
 
         assertEquals(notes.revisions, store.load("notes").after());
         assertEquals(0, store.load("other").rev());
         assertEquals(OptionalInt.empty(), store.revisionOf("other", "b2", 1));
+    }
+
+    @Test
+    void lastRevisionsNamesTheDocumentsThatHaveAny() {
+        Doc notes = new Doc("notes");
+        store.commit(List.of(notes.edit("a1", 1, 0, 0, "a", false), notes.edit("a1", 2, 1, 0, "b", true),
+                notes.edit("a1", 3, 2, 0, "c", false)));
+        Doc other = new Doc("other");
+        store.commit(List.of(other.edit("b2", 1, 0, 0, "b", false)));
+
+        assertEquals(Map.of("notes", 3, "other", 1), store.lastRevisions(List.of("notes", "other", "nothing-here")));
+        assertEquals(Map.of(), store.lastRevisions(List.of()));
     }
 
     @Test

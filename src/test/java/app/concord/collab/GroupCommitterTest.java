@@ -63,6 +63,11 @@ class GroupCommitterTest {
         }
 
         @Override
+        public java.util.Map<String, Integer> lastRevisions(java.util.Collection<String> docIds) {
+            return stored.lastRevisions(docIds);
+        }
+
+        @Override
         public String readOnlyId(String docId) {
             return stored.readOnlyId(docId);
         }
@@ -70,6 +75,11 @@ class GroupCommitterTest {
         @Override
         public Optional<String> documentOf(String readOnlyId) {
             return stored.documentOf(readOnlyId);
+        }
+
+        @Override
+        public HistoryStore history() {
+            return stored.history();
         }
 
         @Override
@@ -96,6 +106,11 @@ class GroupCommitterTest {
         public void refused(Throwable cause) {
             events.add("refused");
         }
+
+        @Override
+        public void revisionTaken() {
+            events.add("taken");
+        }
     }
 
     final ManualExecutor commits = new ManualExecutor();
@@ -108,7 +123,7 @@ class GroupCommitterTest {
         store.unavailableFor = 3;
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         ada.frames.clear();
 
         doc.submit(a, LiveDocumentTest.op(0, 1, "Hi"));
@@ -130,7 +145,7 @@ class GroupCommitterTest {
         store.storeThenLoseTheAnswer = true;
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         ada.frames.clear();
 
         doc.submit(a, LiveDocumentTest.op(0, 1, "Hi"));
@@ -150,8 +165,8 @@ class GroupCommitterTest {
         LiveDocument bad = documents.acquire("bad");
         RecordingConnection g = new RecordingConnection();
         RecordingConnection b = new RecordingConnection();
-        LiveDocument.Member gm = good.join(g, new ClientMessage.Join("g", "", null), good.id(), false);
-        LiveDocument.Member bm = bad.join(b, new ClientMessage.Join("b", "", null), bad.id(), false);
+        Member gm = good.join(g, new ClientMessage.Join("g", "", null), good.id(), false);
+        Member bm = bad.join(b, new ClientMessage.Join("b", "", null), bad.id(), false);
         g.frames.clear();
 
         good.submit(gm, LiveDocumentTest.op(0, 1, "fine"));
@@ -164,5 +179,31 @@ class GroupCommitterTest {
         assertEquals(1, store.stored.revisions("good", 0, 5).size());
         assertEquals(List.of(), store.stored.revisions("bad", 0, 5));
         assertEquals(List.of("refused"), told.events);
+    }
+
+    @Test
+    void aDocumentAnotherServerWroteFirstFailsAloneWithoutBeingAFault() {
+        store.stored.commit(List.of(new Commit("shared", new app.concord.protocol.Revision(1, "x", 1,
+                app.concord.ot.TextOperation.fromWire(List.of("theirs"))), null)));
+        LiveDocument good = documents.acquire("good");
+        LiveDocument stale = documents.acquire("shared");
+        RecordingConnection g = new RecordingConnection();
+        RecordingConnection s = new RecordingConnection();
+        Member gm = good.join(g, new ClientMessage.Join("g", "", null), good.id(), false);
+        Member sm = stale.join(s, new ClientMessage.Join("s", "", 1), stale.id(), false);
+        g.frames.clear();
+        s.frames.clear();
+        store.stored.commit(List.of(new Commit("shared", new app.concord.protocol.Revision(2, "x", 2,
+                app.concord.ot.TextOperation.fromWire(List.of(6, "!"))), null))); // unseen here yet
+
+        good.submit(gm, LiveDocumentTest.op(0, 1, "fine"));
+        stale.submit(sm, LiveDocumentTest.op(1, 1, "mine ", 6));
+        commits.runAll();
+
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), g.frames);
+        assertEquals(List.of(), s.frames, "a revision another server took is never acknowledged");
+        assertEquals(1012, s.closeCode, "its clients resume, as after a restart, not after a fault");
+        assertEquals(2, store.stored.revisions("shared", 0, 5).size());
+        assertEquals(List.of("taken"), told.events);
     }
 }

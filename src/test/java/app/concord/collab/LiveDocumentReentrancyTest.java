@@ -19,13 +19,13 @@ class LiveDocumentReentrancyTest {
 
     /** A connection whose next send finds it dead: the container closes it on the sender's thread. */
     final class DyingConnection implements Connection {
-        LiveDocument.Member member;
+        Member member;
         boolean dead;
 
         @Override
         public void send(ServerMessage message) {
             if (dead && member != null) {
-                LiveDocument.Member leaving = member;
+                Member leaving = member;
                 member = null;
                 doc.leave(leaving);
             }
@@ -41,7 +41,7 @@ class LiveDocumentReentrancyTest {
         LiveDocumentTest.RecordingConnection ada = new LiveDocumentTest.RecordingConnection();
         DyingConnection bob = new DyingConnection();
         LiveDocumentTest.RecordingConnection carl = new LiveDocumentTest.RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         bob.member = doc.join(bob, new ClientMessage.Join("b2", "Bob", null), doc.id(), false);
         doc.join(carl, new ClientMessage.Join("c3", "Carl", null), doc.id(), false);
         ada.frames.clear();

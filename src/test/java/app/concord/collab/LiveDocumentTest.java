@@ -72,7 +72,7 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         doc.join(bob, new ClientMessage.Join("b2", "Bob", null), doc.id(), false);
         ada.frames.clear();
         bob.frames.clear();
@@ -84,7 +84,7 @@ class LiveDocumentTest {
 
         commits.runAll();
         assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), ada.frames);
-        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}"), bob.frames);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}"), bob.frames);
         assertEquals(1, store.revisions("notes", 0, 1).size());
     }
 
@@ -93,13 +93,14 @@ class LiveDocumentTest {
         LiveDocument doc = documents.acquire("notes");
         RecordingConnection ada = new RecordingConnection();
         RecordingConnection bob = new RecordingConnection();
-        LiveDocument.Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
+        Member a = doc.join(ada, new ClientMessage.Join("a1", "Ada", null), doc.id(), false);
         doc.submit(a, op(0, 1, "Hi"));
         commits.runAll();
-        LiveDocument.Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
+        Member b = doc.join(bob, new ClientMessage.Join("b2", "Bob", 0), doc.id(), false);
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
-                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
-                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\"}],\"readOnly\":false}",
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}],"
+                + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"" + colorOf(ada, doc) + "\",\"author\":\"~a1\"}],"
+                + "\"readOnly\":false}",
                 bob.frames.get(0));
         assertTrue(ada.last().startsWith("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"b2\",\"name\":\"Bob\""));
 
@@ -107,8 +108,8 @@ class LiveDocumentTest {
         doc.submit(b, op(1, 1, "Oh, ", 2));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":2}", ada.frames.get(ada.frames.size() - 2));
-        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}", ada.last());
-        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\"!\"]}", bob.frames.get(1));
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3],\"author\":\"~b2\"}", ada.last());
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\"!\"],\"author\":\"~a1\"}", bob.frames.get(1));
         assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last());
         assertEquals(new LiveDocument.Snapshot(3, "Oh, Hi!"), doc.snapshot().join());
     }
@@ -121,14 +122,14 @@ class LiveDocumentTest {
     void aResentOperationIsAcknowledgedWithItsFirstRevisionAndNotApplied() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection first = new RecordingConnection();
-        LiveDocument.Member m = doc.join(first, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(first, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "x"));
         commits.runAll();
 
         RecordingConnection again = new RecordingConnection();
-        LiveDocument.Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
+        Member resumed = doc.join(again, new ClientMessage.Join("c", "", 0), doc.id(), false);
         assertEquals(1000, first.closeCode, "the older connection is replaced");
-        assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"]}]"));
+        assertTrue(again.frames.get(0).contains("\"ops\":[{\"rev\":1,\"client\":\"c\",\"seq\":1,\"ops\":[\"x\"],\"author\":\"~c\"}]"));
         doc.submit(resumed, op(0, 1, "x"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", again.last());
@@ -154,16 +155,16 @@ class LiveDocumentTest {
     void aLateJoinerHearsOnlyRevisionsAfterItsWelcome() {
         LiveDocument doc = documents.acquire("d");
         RecordingConnection early = new RecordingConnection();
-        LiveDocument.Member e = doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
+        Member e = doc.join(early, new ClientMessage.Join("e", "", null), doc.id(), false);
         doc.submit(e, op(0, 1, "a"));
         RecordingConnection late = new RecordingConnection();
-        LiveDocument.Member l = doc.join(late, new ClientMessage.Join("l", "", null), doc.id(), false);
+        Member l = doc.join(late, new ClientMessage.Join("l", "", null), doc.id(), false);
         doc.submit(e, op(1, 2, 1, "b"));
         assertTrue(late.frames.isEmpty(), "the welcome waits for revision 1 to be durable");
         commits.runAll();
         assertEquals(2, late.frames.size());
         assertTrue(late.frames.get(0).startsWith("{\"type\":\"welcome\",\"doc\":\"d\",\"client\":\"l\",\"rev\":1,\"text\":\"a\""));
-        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"e\",\"seq\":2,\"ops\":[1,\"b\"]}", late.frames.get(1));
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"e\",\"seq\":2,\"ops\":[1,\"b\"],\"author\":\"~e\"}", late.frames.get(1));
         doc.leave(l);
         assertTrue(early.last().equals("{\"type\":\"peer-left\",\"client\":\"l\"}"));
     }
@@ -171,8 +172,8 @@ class LiveDocumentTest {
     @Test
     void refusalsCarryTheProtocolCodeAndLeaveTheDocumentAlone() {
         LiveDocument doc = documents.acquire("d");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
-        LiveDocument.Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), doc.id(), true);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member viewer = doc.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), doc.id(), true);
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(0, 1, 3))).code());
         assertEquals(ErrorCode.BAD_OP, assertThrows(ProtocolException.class, () -> doc.submit(m, op(5, 1, "x"))).code());
         assertEquals(ErrorCode.READ_ONLY, assertThrows(ProtocolException.class, () -> doc.submit(viewer, op(0, 1, "x"))).code());
@@ -209,8 +210,18 @@ class LiveDocumentTest {
             }
 
             @Override
+            public java.util.Map<String, Integer> lastRevisions(java.util.Collection<String> docIds) {
+                return failing.lastRevisions(docIds);
+            }
+
+            @Override
             public String readOnlyId(String docId) {
                 return failing.readOnlyId(docId);
+            }
+
+            @Override
+            public HistoryStore history() {
+                return failing.history();
             }
 
             @Override
@@ -232,7 +243,7 @@ class LiveDocumentTest {
         });
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "lost"));
         doc.submit(m, op(1, 2, 4, "!"));
         assertEquals(2, live.revisionsWaitingForCommit());
@@ -266,7 +277,7 @@ class LiveDocumentTest {
             }
         });
         LiveDocument doc = observed.acquire("observed");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "a"));
         doc.submit(m, op(1, 2, 1, "b"));
         commits.runAll();
@@ -279,11 +290,11 @@ class LiveDocumentTest {
 
     @Test
     void anIdleDocumentIsEvictedAndReloadedWithItsHistory() {
-        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1, 600);
+        Limits quick = new Limits(1000, 1000, 10, 10, 10, 10, 2, 3, 100, 1, 600, 4);
         LiveDocuments live = new LiveDocuments(store, commits, quick);
         LiveDocument doc = live.acquire("d");
         RecordingConnection c = new RecordingConnection();
-        LiveDocument.Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(c, new ClientMessage.Join("c", "", null), doc.id(), false);
         for (int i = 0; i < 5; i++) {
             doc.submit(m, op(i, i + 1, i, "x"));
         }
@@ -297,7 +308,7 @@ class LiveDocumentTest {
         assertEquals(new LiveDocument.Snapshot(5, "xxxxx"), again.snapshot().join());
         assertEquals(5, again.history(0, 5).size(), "history older than memory comes from the store");
         RecordingConnection back = new RecordingConnection();
-        LiveDocument.Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), again.id(), false);
+        Member resumed = again.join(back, new ClientMessage.Join("c", "", 5), again.id(), false);
         again.submit(resumed, op(5, 5, 5, "y"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":5,\"seq\":5}", back.last(), "dedup survives eviction");
@@ -319,7 +330,7 @@ class LiveDocumentTest {
         assertEquals(new LiveDocument.Snapshot(2, "Hello world"), doc.snapshot().join());
         assertEquals("Hello world", store.load("moved").snapshotText(), "the final text is a snapshot");
         RecordingConnection later = new RecordingConnection();
-        LiveDocument.Member b = doc.join(later, new ClientMessage.Join("b2", "", 2), doc.id(), false);
+        Member b = doc.join(later, new ClientMessage.Join("b2", "", 2), doc.id(), false);
         doc.submit(b, op(2, 4, 11, "!"));
         commits.runAll();
         assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":4}", later.last(), "imported sequences are remembered");
@@ -328,7 +339,7 @@ class LiveDocumentTest {
     @Test
     void anImportIsRefusedWholeWhenTheDocumentHasRevisionsOrTheHistoryDoesNotReplay() {
         LiveDocument doc = documents.acquire("taken");
-        LiveDocument.Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
+        Member m = doc.join(new RecordingConnection(), new ClientMessage.Join("c", "", null), doc.id(), false);
         doc.submit(m, op(0, 1, "mine"));
         commits.runAll();
         List<Revision> other = List.of(new Revision(1, "a1", 1, TextOperation.fromWire(List.of("theirs"))));
@@ -341,5 +352,137 @@ class LiveDocumentTest {
         assertThrows(IllegalArgumentException.class, () -> empty.importHistory(List.of(
                 new Revision(2, "a1", 1, TextOperation.fromWire(List.of("ab"))))), "histories start at revision 1");
         assertEquals(List.of(), store.revisions("empty", 0, 5), "nothing of a refused import is stored");
+    }
+
+    /** A second server's documents over the same store, with commits of their own. */
+    final ManualExecutor otherCommits = new ManualExecutor();
+    final LiveDocuments otherServer = new LiveDocuments(store, otherCommits, Limits.DEFAULTS);
+
+    @Test
+    void aFollowerPassesOnWhatAnotherServerStoredInOrder() {
+        LiveDocument here = documents.acquire("shared");
+        LiveDocument there = otherServer.acquire("shared");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        Member a = here.join(ada, new ClientMessage.Join("a1", "Ada", null), "shared", false);
+        Member b = there.join(bob, new ClientMessage.Join("b2", "Bob", null), "shared", false);
+        bob.frames.clear();
+
+        here.submit(a, op(0, 1, "Hi"));
+        here.submit(a, op(0, 2, " there"));
+        commits.runAll();
+        otherServer.stored("shared", 1);
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}"), bob.frames);
+        otherServer.recheck(); // a missed notice: the re-check finds revision 2
+        assertEquals("{\"type\":\"op\",\"rev\":2,\"client\":\"a1\",\"seq\":2,\"ops\":[2,\" there\"],\"author\":\"~a1\"}", bob.last());
+        otherServer.stored("shared", 2);
+        assertEquals(2, bob.frames.size(), "a notice of what it has already changes nothing");
+
+        there.submit(b, op(2, 1, 8, "!"));
+        otherCommits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":1}", bob.last(), "the follower sequences on the stored history");
+        documents.stored("shared", 3);
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[8,\"!\"],\"author\":\"~b2\"}", ada.last());
+        assertEquals(new LiveDocument.Snapshot(3, "Hi there!"), here.snapshot().join());
+    }
+
+    @Test
+    void theServerThatLosesTheRaceForARevisionAcknowledgesNothingAndItsClientsResumeOnTheWinnersHistory() {
+        LiveDocument here = documents.acquire("raced");
+        LiveDocument there = otherServer.acquire("raced");
+        RecordingConnection ada = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        Member a = here.join(ada, new ClientMessage.Join("a1", "Ada", null), "raced", false);
+        Member b = there.join(bob, new ClientMessage.Join("b2", "Bob", null), "raced", false);
+        ada.frames.clear();
+        bob.frames.clear();
+
+        here.submit(a, op(0, 1, "left"));
+        there.submit(b, op(0, 1, "right"));
+        RecordingConnection cy = new RecordingConnection();
+        Member c = there.join(cy, new ClientMessage.Join("c3", "Cy", null), "raced", false);
+        there.submit(c, op(0, 1, "?")); // queued behind the lost revision: never stored either
+        commits.runAll();
+        otherCommits.runAll();
+
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), ada.frames);
+        assertEquals(List.of(), bob.frames, "nothing of the losing server's is acknowledged");
+        assertEquals(1012, bob.closeCode, "its clients resume elsewhere or here, on the stored history");
+        assertEquals(1012, cy.closeCode);
+        assertEquals(1, store.revisions("raced", 0, 5).size());
+
+        RecordingConnection back = new RecordingConnection();
+        Membership resumed = otherServer.open("raced", back, new ClientMessage.Join("b2", "Bob", 0));
+        resumed.submit(op(0, 1, "right"));
+        otherCommits.runAll();
+        assertEquals("{\"type\":\"ack\",\"rev\":2,\"seq\":1}", back.last());
+        resumed.submit(op(2, 2, 9, "!"));
+        otherCommits.runAll();
+        documents.stored("raced", 3);
+        assertEquals(new LiveDocument.Snapshot(3, "leftright!"), here.snapshot().join());
+        assertEquals("{\"type\":\"ack\",\"rev\":3,\"seq\":2}", back.last());
+        resumed.close();
+    }
+
+    @Test
+    void aServerWithItsOwnRevisionsInFlightLeavesTheDecisionToTheStore() {
+        LiveDocument here = documents.acquire("busy");
+        LiveDocument there = otherServer.acquire("busy");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "busy", false);
+        RecordingConnection bob = new RecordingConnection();
+        Member b = there.join(bob, new ClientMessage.Join("b2", "", null), "busy", false);
+        here.submit(a, op(0, 1, "x"));
+        commits.runAll();
+        there.submit(b, op(0, 1, "y")); // applied on the stale text, not yet committed
+        otherServer.stored("busy", 1);
+        assertEquals(0, bob.closeCode, "a notice does not undo what waits for the store");
+        otherCommits.runAll();
+        assertEquals(1012, bob.closeCode, "the store refused it: revision 1 is taken");
+    }
+
+    @Test
+    void aStoppingServerClosesItsConnectionsAndAdmitsNoMore() {
+        RecordingConnection ada = new RecordingConnection();
+        documents.open("notes", ada, new ClientMessage.Join("a1", "", null));
+        documents.closeConnections();
+        assertEquals(1012, ada.closeCode);
+        assertThrows(ServerStoppingException.class,
+                () -> documents.open("notes", new RecordingConnection(), new ClientMessage.Join("b2", "", null)));
+    }
+
+    @Test
+    void anAuthorWhoMovedToAFollowerBeforeItsAckHearsItsRevisionAsTheAck() {
+        LiveDocument here = documents.acquire("moved-on");
+        LiveDocument there = otherServer.acquire("moved-on");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "moved-on", false);
+        RecordingConnection bob = new RecordingConnection();
+        Member b = there.join(bob, new ClientMessage.Join("b2", "", null), "moved-on", false);
+        RecordingConnection moved = new RecordingConnection();
+        Member again = there.join(moved, new ClientMessage.Join("a1", "", 0), "moved-on", false);
+        here.submit(a, op(0, 1, "typed"));
+        commits.runAll(); // stored, but the author had moved on before its ack arrived
+        moved.frames.clear();
+        bob.frames.clear();
+
+        otherServer.stored("moved-on", 1);
+        there.submit(again, op(0, 1, "typed")); // its resend, which the ack above has answered
+
+        assertEquals(List.of("{\"type\":\"ack\",\"rev\":1,\"seq\":1}"), moved.frames, "acknowledged once, in order");
+        assertEquals(List.of("{\"type\":\"op\",\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"typed\"],\"author\":\"~a1\"}"), bob.frames);
+        assertTrue(otherCommits.tasks.isEmpty(), "nothing stored twice");
+        assertEquals(0, b.acknowledgedElsewhere);
+    }
+
+    @Test
+    void aClientAheadOfAFollowerIsWelcomedOnceItHasCaughtUp() {
+        LiveDocument here = documents.acquire("ahead");
+        LiveDocument there = otherServer.acquire("ahead");
+        Member a = here.join(new RecordingConnection(), new ClientMessage.Join("a1", "", null), "ahead", false);
+        there.join(new RecordingConnection(), new ClientMessage.Join("v", "", null), "ahead", false);
+        here.submit(a, op(0, 1, "seen"));
+        commits.runAll();
+        RecordingConnection moved = new RecordingConnection();
+        there.join(moved, new ClientMessage.Join("a1", "", 1), "ahead", false);
+        assertTrue(moved.frames.get(0).contains("\"rev\":1,\"ops\":[]"), moved.frames.get(0));
     }
 }

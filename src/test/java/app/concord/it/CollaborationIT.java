@@ -232,7 +232,7 @@ public class CollaborationIT {
         try (RawWebSocket plain = server().rawJoined(doc, "plain");
                 RawWebSocket batched = server().raw(doc, TIMEOUT);
                 RawWebSocket writer = server().rawJoined(doc, "writer")) {
-            batched.sendText(JsonCodec.encode(new ClientMessage.Join("batched", null, null, true)));
+            batched.sendText(JsonCodec.encode(new ClientMessage.Join("batched", null, null, null, true)));
             batched.await("welcome", TIMEOUT);
             for (int i = 0; i < ops; i++) {
                 writer.sendText(ServerUnderTest.opFrame(i, i + 1, TextOperation.splice(i, 0, 0, "x")));

@@ -100,7 +100,12 @@ abstract class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Setup setup, Path work, Path kept, int port, List<String> systemProperties,
             Duration timeout) throws IOException, InterruptedException {
-        String server = server();
+        return start(server(), setup, work, kept, port, systemProperties, timeout);
+    }
+
+    /** As {@link #start(Setup, Path, Path, int, List, Duration)} on {@code server} ({@code payara} or {@code wildfly}), whatever the build's. */
+    static ServerProcess start(String server, Setup setup, Path work, Path kept, int port, List<String> systemProperties,
+            Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(work);
         String database = System.getProperty("concord.it.databaseOptions", "");
         if (setup == Setup.CONFIGURED && !database.isBlank()) {

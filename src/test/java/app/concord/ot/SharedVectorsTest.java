@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,13 +36,7 @@ class SharedVectorsTest {
 
     @Test
     void theJavaAlgebraGivesTheRecordedAnswers() throws IOException {
-        if (Boolean.getBoolean("concord.writeVectors")) {
-            write(generate());
-        }
-        JsonObject vectors;
-        try (Reader reader = Files.newBufferedReader(FILE, StandardCharsets.UTF_8)) {
-            vectors = Json.createReader(reader).readObject();
-        }
+        JsonObject vectors = read(FILE, SharedVectorsTest::generate);
         JsonArray cases = vectors.getJsonArray("cases");
         assertTrue(cases.size() >= 100);
         for (JsonValue value : cases) {
@@ -161,8 +156,21 @@ class SharedVectorsTest {
         return b.build();
     }
 
+    /**
+     * The vectors in {@code file}, written there first from {@code generate} when the build is
+     * run with {@code -Dconcord.writeVectors=true}.
+     */
+    static JsonObject read(Path file, Supplier<JsonObject> generate) throws IOException {
+        if (Boolean.getBoolean("concord.writeVectors")) {
+            write(file, generate.get());
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return Json.createReader(reader).readObject();
+        }
+    }
+
     /** One case per line: small enough to read, and a regenerated file diffs line by line. */
-    private static void write(JsonObject vectors) throws IOException {
+    private static void write(Path file, JsonObject vectors) throws IOException {
         StringBuilder out = new StringBuilder("{\"about\":").append(Json.createValue(vectors.getString("about")));
         for (String key : List.of("cases", "invalid")) {
             out.append(",\n\"").append(key).append("\":[");
@@ -173,7 +181,8 @@ class SharedVectorsTest {
             out.append("\n]");
         }
         out.append("}\n");
-        Files.writeString(FILE, escapeUnpairedSurrogates(out), StandardCharsets.UTF_8);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, escapeUnpairedSurrogates(out), StandardCharsets.UTF_8);
     }
 
     /** Unpaired surrogates (only in the invalid vectors' strings) as JSON escapes, since UTF-8 cannot carry them. */

@@ -28,14 +28,14 @@ class JsonCodecTest {
 
     @Test
     void aJoinMayAskForBatches() {
-        assertEquals(new ClientMessage.Join("a1", null, 3, true),
+        assertEquals(new ClientMessage.Join("a1", null, 3, null, true),
                 JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"rev\":3,\"batch\":true}"));
-        assertEquals(new ClientMessage.Join("a1", null, null, false),
+        assertEquals(new ClientMessage.Join("a1", null, null, null, false),
                 JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"batch\":false}"));
         assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_MESSAGE, "\"batch\" must be true or false"),
                 JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"batch\":1}"));
         assertEquals("{\"type\":\"join\",\"client\":\"a1\",\"name\":\"Ada\",\"batch\":true}",
-                JsonCodec.encode(new ClientMessage.Join("a1", "Ada", null, true)));
+                JsonCodec.encode(new ClientMessage.Join("a1", "Ada", null, null, true)));
     }
 
     @Test
@@ -43,7 +43,7 @@ class JsonCodecTest {
         ServerMessage ack = new ServerMessage.Ack(2, 1);
         ServerMessage op = new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of(2, "!"))));
         assertEquals("{\"type\":\"batch\",\"messages\":[{\"type\":\"ack\",\"rev\":2,\"seq\":1},"
-                + "{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[2,\"!\"]}]}",
+                + "{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[2,\"!\"],\"author\":\"~b2\"}]}",
                 JsonCodec.batch(List.of(JsonCodec.encode(ack), JsonCodec.encode(op))));
         ServerMessage.Batch batch = new ServerMessage.Batch(List.of(ack, op, new ServerMessage.Pong()));
         assertEquals(Optional.of(batch), JsonCodec.decodeServerMessage(JsonCodec.encode(batch)));
@@ -113,12 +113,13 @@ class JsonCodecTest {
         assertEquals(ErrorCode.BAD_MESSAGE, assertInstanceOf(ClientMessage.Invalid.class, JsonCodec.decode(deep)).code());
     }
 
+    /** With the extension's {@code author} on each revision (PROTOCOL.md "History, authorship and versions"). */
     @Test
     void encodesTheProtocolExamplesExactly() {
         assertEquals("{\"type\":\"ack\",\"rev\":1,\"seq\":1}", JsonCodec.encode(new ServerMessage.Ack(1, 1)));
         Revision hi = new Revision(1, "a1", 1, TextOperation.fromWire(List.of("Hi")));
         assertEquals("{\"type\":\"welcome\",\"doc\":\"notes\",\"client\":\"b2\",\"rev\":1,"
-                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"]}],"
+                + "\"ops\":[{\"rev\":1,\"client\":\"a1\",\"seq\":1,\"ops\":[\"Hi\"],\"author\":\"~a1\"}],"
                 + "\"peers\":[{\"client\":\"a1\",\"name\":\"Ada\",\"color\":\"#d81b60\"}],\"readOnly\":false}",
                 JsonCodec.encode(new ServerMessage.Welcome("notes", "b2", 1, null, List.of(hi),
                         List.of(new Peer("a1", "Ada", "#d81b60", List.of())), false)));
@@ -128,7 +129,7 @@ class JsonCodecTest {
                 JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("b2", "Bob", "#1e88e5", List.of(new Range(1, 1))))));
         assertEquals("{\"type\":\"peer-joined\",\"peer\":{\"client\":\"v3\",\"name\":\"Vera\",\"color\":\"#1565c0\",\"readOnly\":true}}",
                 JsonCodec.encode(new ServerMessage.PeerJoined(new Peer("v3", "Vera", "#1565c0", List.of(), true))));
-        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3]}",
+        assertEquals("{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[\"Oh, \",3],\"author\":\"~b2\"}",
                 JsonCodec.encode(new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of("Oh, ", 3))))));
         assertEquals("{\"type\":\"cursor\",\"client\":\"a\",\"rev\":2,\"ranges\":[[0,2]]}",
                 JsonCodec.encode(new ServerMessage.Cursor("a", 2, List.of(new Range(0, 2)))));
@@ -161,7 +162,7 @@ class JsonCodecTest {
         List<ClientMessage> messages = List.of(
                 new ClientMessage.Join("a1", "Ada " + tricky, null),
                 new ClientMessage.Join("b-2_", null, 7),
-                new ClientMessage.Join("c", null, 7, true),
+                new ClientMessage.Join("c", null, 7, null, true),
                 new ClientMessage.Op(3, 9, TextOperation.fromWire(List.of(2, tricky, -1, 4))),
                 new ClientMessage.Cursor(3, List.of(new Range(1, 4), new Range(5, 5))),
                 new ClientMessage.Ping());

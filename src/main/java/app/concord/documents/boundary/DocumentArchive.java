@@ -1,6 +1,8 @@
 package app.concord.documents.boundary;
 
+import app.concord.ot.Authorship;
 import app.concord.ot.TextOperation;
+import app.concord.protocol.Authors;
 import app.concord.protocol.JsonCodec;
 import app.concord.protocol.Revision;
 import jakarta.json.Json;
@@ -18,7 +20,9 @@ import java.util.List;
 /**
  * A document's archive as {@code GET /api/docs/{id}/archive} writes it and
  * {@code PUT /api/docs/{id}/archive} reads it back ({@code docs/PROTOCOL.md}, "Archives"):
- * the text and every revision, each as the protocol's {@code {rev, client, seq, ops}}.
+ * the text and every revision, each as the protocol's {@code {rev, client, seq, ops}} with its
+ * {@code author} and, for a restore, {@code inserted} (an archive without them is by the
+ * clients' authors).
  *
  * @param text the text the revisions make, checked on import when present
  */
@@ -74,8 +78,14 @@ record DocumentArchive(String text, List<Revision> revisions) {
                 throw ApiError.badRequest("revision " + index + ": an operation holds strings and numbers only");
             }
         }
+        String author = string(r, "author");
+        if (author != null && !Authors.ID.matcher(author).matches()) {
+            throw ApiError.badRequest("revision " + index + ": author must be an author id");
+        }
         try {
-            return new Revision((int) rev, client, seq, TextOperation.fromWire(wire));
+            Authorship inserted = r.get("inserted") instanceof JsonArray runs ? JsonCodec.decodeAuthorship(runs.toString()) : null;
+            return new Revision((int) rev, client, seq, TextOperation.fromWire(wire),
+                    author != null ? author : Authors.ofClient(client), inserted);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("revision " + index + ": " + e.getMessage());
         }

@@ -189,13 +189,7 @@ public class DocumentsResource {
     }
 
     private <T> T withDocument(String docId, Function<LiveDocument, T> work) {
-        LiveDocuments documents = collaboration.documents();
-        LiveDocument document = documents.acquire(docId);
-        try {
-            return work.apply(document);
-        } finally {
-            documents.release(document);
-        }
+        return collaboration.documents().withDocument(docId, work);
     }
 
     static void checkId(String docId) {

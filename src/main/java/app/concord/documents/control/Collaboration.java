@@ -1,11 +1,11 @@
 package app.concord.documents.control;
 
-import app.concord.collab.AddressLimiter;
+import app.concord.admission.AddressLimiter;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.InMemoryDocumentStore;
 import app.concord.collab.Limits;
 import app.concord.collab.LiveDocuments;
-import app.concord.collab.OriginPolicy;
+import app.concord.admission.OriginPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -65,6 +65,7 @@ public class Collaboration {
     private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
     private DocumentStore store;
+    private RevisionNotices notices;
     /** Set when the application begins to stop: readiness then turns DOWN. */
     private volatile boolean draining;
 
@@ -87,10 +88,36 @@ public class Collaboration {
         store = chosenStore();
         documents = new LiveDocuments(store, commits, limits, operations.metrics());
         operations.metrics().watch(documents, connections::get);
-        origins = OriginPolicy.fromEnvironment();
+        origins = new OriginPolicy(Limits.setting("allowedOrigins"));
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
+        if (store instanceof JdbcDocumentStore database) {
+            notices = new RevisionNotices(database::listening, documents, followerRecheckMillis());
+            threads.newThread(notices).start();
+        }
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
         eviction = scheduler.scheduleWithFixedDelay(documents::evictIdle, period, period, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@code concord.followerRecheckSeconds} (default 5): how often documents open here are
+     * compared with the database that other servers write too; the most a missed notice
+     * leaves one stale.
+     */
+    private static long followerRecheckMillis() {
+        String value = Limits.setting("followerRecheckSeconds");
+        if (value == null || value.isBlank()) {
+            return 5_000;
+        }
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds > 0 && seconds <= 3600) {
+                return Math.max(100, (long) (seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("setting concord.followerRecheckSeconds must be a number of seconds"
+                + " above 0 and at most 3600, not \"" + value + "\"");
     }
 
     /**
@@ -205,6 +232,9 @@ public class Collaboration {
                 Thread.currentThread().interrupt();
             }
             documents.closeConnections();
+        }
+        if (notices != null) {
+            notices.stop();
         }
         if (store instanceof AutoCloseable closeable) {
             try {

@@ -1,10 +1,12 @@
 package app.concord.documents.control;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 
 /**
@@ -12,10 +14,18 @@ import javax.sql.DataSource;
  * is (for people: the log, diagnostics, the readiness check) and whether a committed
  * transaction survives a crash of this process.
  *
- * @param onClose what to do when the application stops: shut down a database that Concord
- *                opened itself; nothing for one the container manages
+ * @param onClose   what to do when the application stops: shut down a database that Concord
+ *                  opened itself; nothing for one the container manages
+ * @param listening opens a connection to hold for listening to other servers' notices (see
+ *                  {@link RevisionNotices}), outside Concord's pool where it can; null for a
+ *                  database that no other server shares (H2)
  */
-record Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose) {
+record Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
+        Callable<Connection> listening) {
+
+    Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose) {
+        this(dataSource, dialect, description, durable, onClose, null);
+    }
 
     /** The SQL dialects Concord's migrations are written for. */
     enum Dialect {
@@ -47,6 +57,25 @@ record Database(DataSource dataSource, Dialect dialect, String description, bool
         /** Reads a text bound by {@link #setDocumentText}. */
         String documentText(ResultSet row, int index) throws SQLException {
             return this == POSTGRESQL ? new String(row.getBytes(index), StandardCharsets.UTF_8) : row.getString(index);
+        }
+
+        /**
+         * Tells the servers that follow documents (see {@link RevisionNotices}) that the
+         * transaction on {@code c} stores revisions up to each document's number in
+         * {@code lastRevisions}; they hear it once it commits. Only PostgreSQL has the means
+         * (NOTIFY), and only PostgreSQL is shared by several servers.
+         */
+        void announce(Connection c, java.util.Map<String, Integer> lastRevisions) throws SQLException {
+            if (this != POSTGRESQL || lastRevisions.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                for (java.util.Map.Entry<String, Integer> e : lastRevisions.entrySet()) {
+                    notify.setString(1, RevisionNotices.CHANNEL);
+                    notify.setString(2, RevisionNotices.payload(e.getKey(), e.getValue()));
+                    notify.executeQuery().close();
+                }
+            }
         }
 
         /** The dialect of a JDBC {@code DatabaseMetaData.getDatabaseProductName()}, or null. */

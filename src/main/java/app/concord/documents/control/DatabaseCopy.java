@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * Copies every document of another Concord database into this one, for moving a server to a
  * new database (from the default H2 file to PostgreSQL, say): the op log row for row (with
- * its times), the snapshot and the read-only link, so that texts, histories and shared links
- * are the same afterwards. Each document is copied in one transaction of the target; a
+ * its times and authors), the snapshot, checkpoints, authors, named versions and the read-only
+ * link, so that texts, histories, authorship and shared links are the same afterwards; and the
+ * key author ids are derived with, unless the target has one already (then authors who come
+ * back are new authors there). Each document is copied in one transaction of the target; a
  * document the target has already (an earlier run, or edits made since) is left alone, so
  * the copy can be run again after an interruption. The source's schema must be this
  * release's: {@link #copyInto} brings it up to date first, as opening it would.
@@ -66,6 +68,10 @@ final class DatabaseCopy {
         int skipped = 0;
         long revisions = 0;
         try (Connection source = from.dataSource().getConnection(); Connection target = to.dataSource().getConnection()) {
+            if (!hasAuthorKey(target)) {
+                copyRows(source, from.dialect(), target, to.dialect(), "concord_setting", "name = ?", JdbcHistoryStore.AUTHOR_KEY,
+                        "name", "setting_value");
+            }
             for (String doc : documents(source)) {
                 if (exists(target, doc)) {
                     skipped++;
@@ -115,21 +121,60 @@ final class DatabaseCopy {
 
     private static long copyDocument(Connection source, Database.Dialect sourceDialect, Connection target,
             Database.Dialect targetDialect, String doc) throws SQLException {
+        long rows = copyRows(source, sourceDialect, target, targetDialect, "concord_revision", "doc_id = ? ORDER BY revision",
+                doc, "doc_id", "revision", "client_id", "seq", "ops_json", "created_millis", "author_id", "inserted_json", "added",
+                "removed");
+        copyRows(source, sourceDialect, target, targetDialect, "concord_snapshot", "doc_id = ?", doc,
+                "doc_id", "revision", "body", "authorship_json");
+        copyRows(source, sourceDialect, target, targetDialect, "concord_checkpoint", "doc_id = ?", doc,
+                "doc_id", "revision", "body", "authorship_json");
+        copyRows(source, sourceDialect, target, targetDialect, "concord_author", "doc_id = ?", doc,
+                "doc_id", "author_id", "name", "color", "first_millis", "last_millis");
+        copyRows(source, sourceDialect, target, targetDialect, "concord_version", "doc_id = ?", doc,
+                "doc_id", "version_id", "revision", "name", "author_id", "created_millis");
+        copyRows(source, sourceDialect, target, targetDialect, "concord_read_only", "doc_id = ?", doc, "read_only_id", "doc_id");
+        return rows;
+    }
+
+    private static boolean hasAuthorKey(Connection target) throws SQLException {
+        try (PreparedStatement s = target.prepareStatement("SELECT 1 FROM concord_setting WHERE name = ?")) {
+            s.setString(1, JdbcHistoryStore.AUTHOR_KEY);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /**
+     * Copies the rows of {@code table} that {@code where} selects (its one {@code ?} bound to
+     * {@code key}) in batches; {@code body} columns are document text,
+     * read and written by each side's dialect, every other column as it is.
+     *
+     * @return the rows copied
+     */
+    private static long copyRows(Connection source, Database.Dialect sourceDialect, Connection target,
+            Database.Dialect targetDialect, String table, String where, String key, String... columns) throws SQLException {
+        String list = String.join(", ", columns);
         long rows = 0;
-        try (PreparedStatement read = source.prepareStatement("SELECT revision, client_id, seq, ops_json, created_millis"
-                + " FROM concord_revision WHERE doc_id = ? ORDER BY revision");
-             PreparedStatement write = target.prepareStatement("INSERT INTO concord_revision"
-                     + " (doc_id, revision, client_id, seq, ops_json, created_millis) VALUES (?, ?, ?, ?, ?, ?)")) {
-            read.setString(1, doc);
+        try (PreparedStatement read = source.prepareStatement("SELECT " + list + " FROM " + table + " WHERE " + where);
+             PreparedStatement write = target.prepareStatement("INSERT INTO " + table + " (" + list + ") VALUES ("
+                     + "?, ".repeat(columns.length - 1) + "?)")) {
+            read.setString(1, key);
             read.setFetchSize(BATCH);
             try (ResultSet r = read.executeQuery()) {
                 while (r.next()) {
-                    write.setString(1, doc);
-                    write.setInt(2, r.getInt(1));
-                    write.setString(3, r.getString(2));
-                    write.setLong(4, r.getLong(3));
-                    write.setString(5, r.getString(4));
-                    write.setLong(6, r.getLong(5));
+                    for (int i = 1; i <= columns.length; i++) {
+                        if (columns[i - 1].equals("body")) {
+                            targetDialect.setDocumentText(write, i, sourceDialect.documentText(r, i));
+                        } else {
+                            Object value = r.getObject(i);
+                            if (value == null) {
+                                write.setNull(i, r.getMetaData().getColumnType(i));
+                            } else {
+                                write.setObject(i, value);
+                            }
+                        }
+                    }
                     write.addBatch();
                     if (++rows % BATCH == 0) {
                         write.executeBatch();
@@ -137,31 +182,6 @@ final class DatabaseCopy {
                 }
             }
             write.executeBatch();
-        }
-        try (PreparedStatement read = source.prepareStatement("SELECT revision, body FROM concord_snapshot WHERE doc_id = ?");
-             PreparedStatement write = target.prepareStatement(
-                     "INSERT INTO concord_snapshot (doc_id, revision, body) VALUES (?, ?, ?)")) {
-            read.setString(1, doc);
-            try (ResultSet r = read.executeQuery()) {
-                if (r.next()) {
-                    write.setString(1, doc);
-                    write.setInt(2, r.getInt(1));
-                    targetDialect.setDocumentText(write, 3, sourceDialect.documentText(r, 2));
-                    write.executeUpdate();
-                }
-            }
-        }
-        try (PreparedStatement read = source.prepareStatement("SELECT read_only_id FROM concord_read_only WHERE doc_id = ?");
-             PreparedStatement write = target.prepareStatement(
-                     "INSERT INTO concord_read_only (read_only_id, doc_id) VALUES (?, ?)")) {
-            read.setString(1, doc);
-            try (ResultSet r = read.executeQuery()) {
-                if (r.next()) {
-                    write.setString(1, r.getString(1));
-                    write.setString(2, doc);
-                    write.executeUpdate();
-                }
-            }
         }
         return rows;
     }

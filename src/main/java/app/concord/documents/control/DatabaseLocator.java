@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,7 +127,8 @@ final class DatabaseLocator {
         }
         String where = product + " " + withoutSecrets(url) + " (datasource " + name + ")";
         if (dialect == Database.Dialect.POSTGRESQL) {
-            return postgres(dataSource, where, () -> { });
+            // The server's pool lends the listening connection too, and never gets it back.
+            return postgres(dataSource, where, () -> { }, dataSource::getConnection);
         }
         H2Kind kind = H2Kind.of(url);
         if (!chosen && kind == H2Kind.MEMORY) {
@@ -190,9 +192,14 @@ final class DatabaseLocator {
             throw new SQLException("setting concord.dbUrl must be a jdbc:postgresql: or jdbc:h2: URL, not " + withoutSecrets(url));
         }
         ConnectionPool pool = new ConnectionPool(() -> driver.connect(url, properties), 8);
+        Properties listener = new Properties();
+        listener.putAll(properties);
+        listener.setProperty("ApplicationName", RevisionNotices.APPLICATION_NAME);
+        // No socket timeout: the listening connection waits for notices for as long as it takes.
+        listener.remove("socketTimeout");
         String where = (driver instanceof org.h2.Driver ? "H2 " : "PostgreSQL ") + withoutSecrets(url) + " (setting concord.dbUrl)";
         try {
-            return driver instanceof org.h2.Driver ? h2(pool, where, H2Kind.of(url), pool) : postgres(pool, where, pool);
+            return driver instanceof org.h2.Driver ? h2(pool, where, H2Kind.of(url), pool) : postgres(pool, where, pool, () -> driver.connect(url, listener));
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
@@ -200,7 +207,8 @@ final class DatabaseLocator {
     }
 
     /** PostgreSQL keeps a commit unless the operator turned off what makes it durable. */
-    private static Database postgres(DataSource dataSource, String where, AutoCloseable onClose) throws SQLException {
+    private static Database postgres(DataSource dataSource, String where, AutoCloseable onClose,
+            Callable<Connection> listening) throws SQLException {
         String fsync;
         String synchronousCommit;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -209,7 +217,7 @@ final class DatabaseLocator {
         }
         boolean durable = !"off".equals(fsync) && !"off".equals(synchronousCommit);
         String caveat = durable ? "" : " [not durable: fsync=" + fsync + ", synchronous_commit=" + synchronousCommit + "]";
-        return new Database(dataSource, Database.Dialect.POSTGRESQL, where + caveat, durable, onClose);
+        return new Database(dataSource, Database.Dialect.POSTGRESQL, where + caveat, durable, onClose, listening);
     }
 
     private static String show(Statement s, String setting) throws SQLException {

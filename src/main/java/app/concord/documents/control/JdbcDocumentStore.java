@@ -1,11 +1,15 @@
 package app.concord.documents.control;
 
+import app.concord.collab.Checkpoint;
 import app.concord.collab.Commit;
 import app.concord.collab.DocumentIds;
 import app.concord.collab.DocumentStore;
+import app.concord.collab.HistoryStore;
 import app.concord.collab.LastApplied;
+import app.concord.collab.RevisionTakenException;
 import app.concord.collab.StoreUnavailableException;
 import app.concord.collab.StoredDocument;
+import app.concord.ot.Authorship;
 import app.concord.protocol.JsonCodec;
 import app.concord.protocol.Revision;
 import java.sql.Connection;
@@ -17,6 +21,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,10 +56,14 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     /** The least time between two attempts to open the database. */
     static final long RETRY_OPEN_MILLIS = 2_000;
 
+    /** How many documents one query of {@link #lastRevisions} asks about. */
+    static final int LAST_REVISIONS_PER_QUERY = 500;
+
     /** How many documents' last committed revisions {@link #lastCommitted} keeps. */
     static final int KNOWN_DOCUMENTS = 10_000;
 
     private final Callable<Database> opener;
+    private final JdbcHistoryStore history = new JdbcHistoryStore(this);
     private volatile Database database;
     private volatile String problem = "not opened yet";
     private final ReentrantLock opening = new ReentrantLock();
@@ -90,12 +99,15 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         return inTransaction((c, dialect) -> {
             String text = "";
             int base = 0;
-            try (PreparedStatement s = c.prepareStatement("SELECT revision, body FROM concord_snapshot WHERE doc_id = ?")) {
+            Authorship authorship = Authorship.empty();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT revision, body, authorship_json FROM concord_snapshot WHERE doc_id = ?")) {
                 s.setString(1, docId);
                 try (ResultSet r = s.executeQuery()) {
                     if (r.next()) {
                         base = r.getInt(1);
                         text = dialect.documentText(r, 2);
+                        authorship = JdbcHistoryStore.authorship(r.getString(3));
                     }
                 }
             }
@@ -117,7 +129,7 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                     }
                 }
             }
-            return new StoredDocument(text, base, after, lastApplied);
+            return new StoredDocument(text, base, after, lastApplied, authorship);
         });
     }
 
@@ -137,9 +149,11 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                 lastOfBatch.putAll(checkFollowsStoredRevisions(c, batch));
                 long now = System.currentTimeMillis();
                 Map<String, Commit> snapshots = new LinkedHashMap<>();
+                List<Commit> checkpoints = new ArrayList<>();
                 StringBuilder json = new StringBuilder();
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_revision"
-                        + " (doc_id, revision, client_id, seq, ops_json, created_millis) VALUES (?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_revision (doc_id, revision, client_id,"
+                        + " seq, ops_json, created_millis, author_id, inserted_json, added, removed)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Commit commit : batch) {
                         Revision r = commit.revision();
                         json.setLength(0);
@@ -150,18 +164,33 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                         insert.setLong(4, r.seq());
                         insert.setString(5, json.toString());
                         insert.setLong(6, now);
+                        JdbcHistoryStore.setAuthorship(insert, 7, r);
                         insert.addBatch();
                         if (commit.snapshot() != null) {
                             snapshots.put(commit.docId(), commit);
+                            if (commit.checkpoint() && commit.authorship() != null) {
+                                checkpoints.add(commit);
+                            }
                         }
                     }
                     insert.executeBatch();
                 }
                 for (Commit snapshot : snapshots.values()) {
-                    saveSnapshot(c, dialect, snapshot.docId(), snapshot.revision().rev(), snapshot.snapshot());
+                    saveSnapshot(c, dialect, snapshot.docId(), snapshot.revision().rev(), snapshot.snapshot(), snapshot.authorship());
                 }
+                for (Commit checkpoint : checkpoints) {
+                    JdbcHistoryStore.saveCheckpoint(c, dialect, checkpoint.docId(),
+                            new Checkpoint(checkpoint.revision().rev(), checkpoint.snapshot(), checkpoint.authorship()));
+                }
+                dialect.announce(c, lastOfBatch);
                 return null;
             });
+        } catch (IllegalStateException e) {
+            lastCommitted.keySet().removeAll(batchDocuments(batch));
+            if (isKeyViolation(e.getCause())) {
+                throw new RevisionTakenException("another writer stored a revision of this batch first: " + e.getMessage(), e);
+            }
+            throw e;
         } catch (RuntimeException e) {
             lastCommitted.keySet().removeAll(batchDocuments(batch));
             throw e;
@@ -175,6 +204,30 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             return List.of();
         }
         return withConnection(c -> read(c, docId, fromExclusive, toInclusive));
+    }
+
+    @Override
+    public Map<String, Integer> lastRevisions(Collection<String> docIds) {
+        List<String> ids = List.copyOf(docIds);
+        Map<String, Integer> last = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += LAST_REVISIONS_PER_QUERY) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + LAST_REVISIONS_PER_QUERY));
+            withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT doc_id, MAX(revision) FROM concord_revision WHERE doc_id IN ("
+                        + String.join(", ", Collections.nCopies(part.size(), "?")) + ") GROUP BY doc_id")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        s.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            last.put(r.getString(1), r.getInt(2));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return last;
     }
 
     @Override
@@ -228,6 +281,11 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                 }
             }
         });
+    }
+
+    @Override
+    public HistoryStore history() {
+        return history;
     }
 
     /** Opens the database if need be, then asks it one trivial question with a timeout. */
@@ -333,24 +391,27 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     }
 
     /** Overwrites the document's snapshot in place, never with an older one, without reading the old text back. */
-    private static void saveSnapshot(Connection c, Database.Dialect dialect, String docId, int rev, String text)
-            throws SQLException {
+    private static void saveSnapshot(Connection c, Database.Dialect dialect, String docId, int rev, String text,
+            Authorship authorship) throws SQLException {
+        String authorshipJson = authorship == null ? null : authorship.toString();
         try (PreparedStatement update = c.prepareStatement(
-                "UPDATE concord_snapshot SET revision = ?, body = ? WHERE doc_id = ? AND revision < ?")) {
+                "UPDATE concord_snapshot SET revision = ?, body = ?, authorship_json = ? WHERE doc_id = ? AND revision < ?")) {
             update.setInt(1, rev);
             dialect.setDocumentText(update, 2, text);
-            update.setString(3, docId);
-            update.setInt(4, rev);
+            update.setString(3, authorshipJson);
+            update.setString(4, docId);
+            update.setInt(5, rev);
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_snapshot (doc_id, revision, body)"
-                + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM concord_snapshot WHERE doc_id = ?)")) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_snapshot (doc_id, revision, body, authorship_json)"
+                + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM concord_snapshot WHERE doc_id = ?)")) {
             insert.setString(1, docId);
             insert.setInt(2, rev);
             dialect.setDocumentText(insert, 3, text);
-            insert.setString(4, docId);
+            insert.setString(4, authorshipJson);
+            insert.setString(5, docId);
             insert.executeUpdate();
         }
     }
@@ -366,14 +427,18 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
 
     private static List<Revision> read(Connection c, String docId, int fromExclusive, int toInclusive) throws SQLException {
         List<Revision> revisions = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT revision, client_id, seq, ops_json FROM concord_revision"
-                + " WHERE doc_id = ? AND revision > ? AND revision <= ? ORDER BY revision")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT revision, client_id, seq, ops_json, author_id, inserted_json"
+                + " FROM concord_revision WHERE doc_id = ? AND revision > ? AND revision <= ? ORDER BY revision")) {
             s.setString(1, docId);
             s.setInt(2, fromExclusive);
             s.setInt(3, toInclusive);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    revisions.add(new Revision(r.getInt(1), r.getString(2), r.getLong(3), JsonCodec.decodeOperation(r.getString(4))));
+                    String client = r.getString(2);
+                    String inserted = r.getString(6);
+                    revisions.add(new Revision(r.getInt(1), client, r.getLong(3), JsonCodec.decodeOperation(r.getString(4)),
+                            JdbcHistoryStore.authorOf(r.getString(5), client),
+                            inserted == null ? null : JsonCodec.decodeAuthorship(inserted)));
                 }
             }
         }
@@ -389,16 +454,16 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     }
 
     /** Work on one connection. */
-    private interface Work<T> {
+    interface Work<T> {
         T on(Connection c) throws SQLException;
     }
 
     /** Work on one connection that depends on the database's dialect. */
-    private interface DialectWork<T> {
+    interface DialectWork<T> {
         T on(Connection c, Database.Dialect dialect) throws SQLException;
     }
 
-    private <T> T withConnection(Work<T> work) {
+    <T> T withConnection(Work<T> work) {
         Database d = database();
         try (Connection c = d.dataSource().getConnection()) {
             return work.on(c);
@@ -408,7 +473,7 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     }
 
     /** {@code work} in one transaction, committed when it returns and rolled back when it throws. */
-    private <T> T inTransaction(DialectWork<T> work) {
+    <T> T inTransaction(DialectWork<T> work) {
         Database.Dialect dialect = database().dialect();
         return withConnection(c -> {
             c.setAutoCommit(false);
@@ -487,6 +552,29 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             return new StoreUnavailableException(problem, e);
         }
         return new IllegalStateException("the database refused: " + e.getMessage(), e);
+    }
+
+    /**
+     * How to open the connection that listens to other servers' notices: null when the
+     * database is not PostgreSQL, which only this server uses.
+     *
+     * @throws StoreUnavailableException when the database cannot be opened now
+     */
+    Callable<Connection> listening() {
+        Database d = database();
+        return d.dialect() == Database.Dialect.POSTGRESQL ? d.listening() : null;
+    }
+
+    /** A unique key refused a row (SQL state 23505), anywhere in the chain of {@code e}'s causes and batch failures. */
+    static boolean isKeyViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException s = t instanceof SQLException q ? q : null; s != null; s = s.getNextException()) {
+                if ("23505".equals(s.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private boolean stillAnswers() {

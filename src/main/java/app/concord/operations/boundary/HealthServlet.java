@@ -67,8 +67,20 @@ public class HealthServlet extends HttpServlet {
         return new Health.Check("threads", deadlocked == null, data);
     }
 
-    /** The database first: its name is what the readiness check has always reported first. */
+    /**
+     * The database first: its name is what the readiness check has always reported first. An
+     * application on its way down (its beans already gone) is not ready: 503, never 500, so a
+     * load balancer reads it as it should.
+     */
     private List<Health.Check> ready() {
+        try {
+            return readiness();
+        } catch (RuntimeException stopping) {
+            return List.of(new Health.Check("draining", false, Map.of("draining", true)));
+        }
+    }
+
+    private List<Health.Check> readiness() {
         DocumentStore store = collaboration.documents().store();
         String unavailable;
         try {

@@ -52,6 +52,9 @@ public class ConcordMetrics implements CommitObserver {
             .help("server-error messages sent to clients").register(registry);
     private final Counter databaseErrors = Counter.builder().name("concord_database_errors_total")
             .help("Commits the store failed (every revision of the batch is lost and its documents reopen)").register(registry);
+    private final Counter revisionsTaken = Counter.builder().name("concord_revisions_taken_total")
+            .help("Documents whose revision another server stored first (several servers on one database): their"
+                    + " revisions here were dropped unacknowledged and their clients resumed").register(registry);
     private final Histogram ackLatency = Histogram.builder().name("concord_ack_latency_seconds").unit(Unit.SECONDS)
             .help("From an op message's arrival to its ack being queued for sending (includes the commit)")
             .classicOnly().classicUpperBounds(SECONDS).withoutExemplars().register(registry);
@@ -137,6 +140,11 @@ public class ConcordMetrics implements CommitObserver {
     @Override
     public void failed(Throwable failure) {
         databaseErrors.inc();
+    }
+
+    @Override
+    public void revisionTaken() {
+        revisionsTaken.inc();
     }
 
     /** The live figures of the status page, by name; counters are totals since the start. */

@@ -1,14 +1,21 @@
 package app.concord.documents.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import app.concord.collab.Checkpoint;
+import app.concord.collab.HistoryStore;
+import app.concord.collab.NamedVersion;
 import app.concord.collab.StoredDocument;
+import app.concord.ot.Authorship;
+import app.concord.protocol.AuthorProfile;
 import app.concord.testing.TestPostgres;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +44,7 @@ class DatabaseCopyTest {
                 SchemaMigrations.migrate(target);
                 JdbcDocumentStore moved = JdbcDocumentStore.over(target);
                 String readOnly = readOnlyIdInSource(h2);
+                byte[] key = historyInSource(h2);
 
                 DatabaseCopy.Result first = DatabaseCopy.copyInto(target, h2, null, null);
                 assertEquals(new DatabaseCopy.Result(2, 0, 26), first);
@@ -54,6 +62,11 @@ class DatabaseCopyTest {
                     source.onClose().close();
                 }
                 assertEquals(java.util.Optional.of("fixture-alpha"), moved.documentOf(readOnly));
+                assertArrayEquals(key, moved.history().authorKey(), "the same secrets make the same authors");
+                assertEquals(Map.of("a", new AuthorProfile("Ada", "#c2185b", 1, 2)), moved.history().authors("fixture-alpha"));
+                assertEquals(List.of(new NamedVersion(1, 3, "Draft", "a", 4)), moved.history().versions("fixture-alpha"));
+                assertEquals(Optional.of(new Checkpoint(1, "\u0000x", Authorship.of(2, "a"))),
+                        moved.history().checkpoint("fixture-beta", 2));
                 assertEquals(SchemaMigrationsTest.ALPHA, text(moved.load("fixture-alpha")));
 
                 assertEquals(new DatabaseCopy.Result(0, 2, 0), DatabaseCopy.copyInto(target, h2, null, null));
@@ -68,6 +81,20 @@ class DatabaseCopyTest {
         try {
             SchemaMigrations.migrate(source);
             return JdbcDocumentStore.over(source).readOnlyId("fixture-alpha");
+        } finally {
+            source.onClose().close();
+        }
+    }
+
+    /** Authors, versions, a checkpoint and the author key in the source, as a release that keeps them writes them. */
+    private static byte[] historyInSource(String url) throws Exception {
+        Database source = new DatabaseLocator(Map.of("dbUrl", url)::get, DatabaseCopyTest::noDataSource).locate();
+        try {
+            HistoryStore history = JdbcDocumentStore.over(source).history();
+            history.saveAuthor("fixture-alpha", "a", new AuthorProfile("Ada", "#c2185b", 1, 2));
+            history.addVersion("fixture-alpha", 3, "Draft", "a", 4);
+            history.saveCheckpoint("fixture-beta", new Checkpoint(1, "\u0000x", Authorship.of(2, "a")));
+            return history.authorKey();
         } finally {
             source.onClose().close();
         }

@@ -1,16 +1,22 @@
 package app.concord.documents.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.collab.Commit;
+import app.concord.collab.RevisionTakenException;
 import app.concord.collab.DocumentStore;
 import app.concord.collab.DocumentStoreContract;
+import app.concord.collab.RevisionSummary;
 import app.concord.collab.StoreUnavailableException;
 import app.concord.collab.StoredDocument;
+import app.concord.ot.TextOperation;
+import app.concord.protocol.Revision;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -40,7 +46,8 @@ abstract class JdbcDocumentStoreContract extends DocumentStoreContract {
     @Override
     protected DocumentStore emptyStore() {
         JdbcDocumentStore opened = open();
-        sql("DELETE FROM concord_revision", "DELETE FROM concord_snapshot", "DELETE FROM concord_read_only");
+        sql("DELETE FROM concord_revision", "DELETE FROM concord_snapshot", "DELETE FROM concord_read_only",
+                "DELETE FROM concord_checkpoint", "DELETE FROM concord_author", "DELETE FROM concord_version");
         return opened;
     }
 
@@ -76,6 +83,29 @@ abstract class JdbcDocumentStoreContract extends DocumentStoreContract {
     }
 
     @Test
+    void theAuthorKeyIsKeptInTheDatabase() {
+        byte[] key = store.history().authorKey();
+        ((JdbcDocumentStore) store).close();
+        assertArrayEquals(key, open().history().authorKey());
+    }
+
+    /** Rows stored before authorship was kept have no author, no counts, and snapshots without runs. */
+    @Test
+    void revisionsStoredBeforeAuthorshipWasKeptAreTheirClientsAndCountedFromTheirOperation() {
+        sql("INSERT INTO concord_revision (doc_id, revision, client_id, seq, ops_json, created_millis)"
+                + " VALUES ('old', 1, 'a1', 1, '[\"Hello\"]', 1000)",
+                "INSERT INTO concord_revision (doc_id, revision, client_id, seq, ops_json, created_millis)"
+                + " VALUES ('old', 2, 'b2', 1, '[1,-4,\"i\"]', 2000)");
+        Revision second = store.revisions("old", 1, 2).get(0);
+        assertEquals("~b2", second.author());
+        assertNull(second.inserted());
+        assertEquals(List.of(new RevisionSummary(1, 1000, "~a1", 5, 0), new RevisionSummary(2, 2000, "~b2", 1, 4)),
+                store.history().summaries("old", 0, 2));
+        store.commit(List.of(new Commit("old", new Revision(3, "a1", 2, TextOperation.splice(2, 2, 0, "!")), "Hi!")));
+        assertNull(store.load("old").snapshotAuthorship(), "a snapshot stored without runs");
+    }
+
+    @Test
     void theOpLogIsKeyedByDocumentFirstSoThatRangeReadsUseTheKey() throws SQLException {
         JdbcDocumentStore jdbc = (JdbcDocumentStore) store;
         try (Connection c = database(jdbc).dataSource().getConnection()) {
@@ -102,7 +132,7 @@ abstract class JdbcDocumentStoreContract extends DocumentStoreContract {
         Commit third = notes.edit("a1", 3, 2, 0, "c", false);
 
         // Revision 1 of "other" is stored already: the key refuses the whole batch.
-        assertThrows(IllegalStateException.class, () -> store.commit(List.of(second, otherFirst)));
+        assertThrows(RevisionTakenException.class, () -> store.commit(List.of(second, otherFirst)));
         assertThrows(IllegalStateException.class, () -> store.commit(List.of(third)), "revision 2 was never stored");
         store.commit(List.of(second));
         store.commit(List.of(third));

@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.collab.Commit;
+import app.concord.collab.Connection;
+import app.concord.collab.Limits;
+import app.concord.collab.LiveDocuments;
+import app.concord.collab.Membership;
+import app.concord.ot.TextOperation;
+import app.concord.protocol.ClientMessage;
+import app.concord.protocol.JsonCodec;
+import app.concord.protocol.ServerMessage;
 import app.concord.collab.StoreUnavailableException;
 import app.concord.testing.TestPostgres;
 import java.sql.SQLException;
@@ -96,6 +104,76 @@ class PostgresDocumentStoreTest extends JdbcDocumentStoreContract {
         assertTrue(store.isAvailable(), () -> store.unavailableReason());
         store.commit(List.of(during));
         assertEquals("before during", replay(store.load("notes")));
+    }
+
+    /**
+     * Two servers on one database: what one stores reaches a document the other has open
+     * through its notice, and, once the listening connection is killed, through the listener
+     * reconnecting (it re-checks at once) and the periodic re-check.
+     */
+    @Test
+    void aFollowerHearsAnotherServersRevisionsAndCatchesUpAfterLosingItsListener() throws Exception {
+        JdbcDocumentStore there = open();
+        LiveDocuments writer = new LiveDocuments(store, Runnable::run, Limits.DEFAULTS);
+        LiveDocuments follower = new LiveDocuments(there, Runnable::run, Limits.DEFAULTS);
+        RevisionNotices notices = new RevisionNotices(there::listening, follower, 60_000);
+        Thread listening = new Thread(notices, "revision-notices");
+        listening.start();
+        Heard heard = new Heard();
+        Membership viewer = follower.open("shared", heard, new ClientMessage.Join("viewer", "", null));
+        Membership author = writer.open("shared", new Heard(), new ClientMessage.Join("author", "", null));
+        try {
+            awaitListening(1);
+            author.submit(new ClientMessage.Op(0, 1, TextOperation.fromWire(List.of("one"))));
+            heard.await("\"rev\":1");
+
+            assertEquals(1, count("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+                    + RevisionNotices.APPLICATION_NAME + "'"));
+            author.submit(new ClientMessage.Op(1, 2, TextOperation.fromWire(List.of(3, " two"))));
+            heard.await("\"rev\":2");
+            awaitListening(1);
+            author.submit(new ClientMessage.Op(2, 3, TextOperation.fromWire(List.of(7, " three"))));
+            heard.await("\"rev\":3");
+            assertEquals("one two three", follower.withDocument("shared", d -> d.snapshot().join().text()));
+        } finally {
+            viewer.close();
+            author.close();
+            notices.stop();
+            listening.join(5_000);
+        }
+        assertFalse(listening.isAlive());
+    }
+
+    private void awaitListening(int connections) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (count("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" + RevisionNotices.APPLICATION_NAME
+                + "' AND query LIKE 'LISTEN%'") != connections) {
+            assertTrue(System.nanoTime() < deadline, "no listening connection");
+            Thread.sleep(20);
+        }
+    }
+
+    /** What a connection to the follower was sent. */
+    private static final class Heard implements Connection {
+        private final List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(ServerMessage message) {
+            frames.add(JsonCodec.encode(message));
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            frames.add("closed " + code);
+        }
+
+        void await(String fragment) throws InterruptedException {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (frames.stream().noneMatch(f -> f.startsWith("{\"type\":\"op\"") && f.contains(fragment))) {
+                assertTrue(System.nanoTime() < deadline, () -> "never heard " + fragment + ": " + frames);
+                Thread.sleep(10);
+            }
+        }
     }
 
     private String typeOf(String table, String column) throws SQLException {

@@ -92,13 +92,13 @@ public class EditorBrowserIT {
         return server;
     }
 
-    private static void openMenu(Page page) {
+    static void openMenu(Page page) {
         if (page.locator("#more[open]").count() == 0) {
             page.locator("#more summary").click();
         }
     }
 
-    private static Path screenshots() throws Exception {
+    static Path screenshots() throws Exception {
         Path shots = Path.of(System.getProperty("concord.it.screenshots", "target/screenshots"));
         Files.createDirectories(shots);
         return shots;

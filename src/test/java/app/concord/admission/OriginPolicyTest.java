@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.admission;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

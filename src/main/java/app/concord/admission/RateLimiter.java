@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.admission;
 
 /**
  * A token bucket: {@code perSecond} tokens a second, holding at most {@code burst}. Not

@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.admission;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,11 +26,6 @@ public final class OriginPolicy {
                         .collect(Collectors.toUnmodifiableSet());
         this.anyOrigin = origins.contains("*");
         this.allowed = origins.stream().map(OriginPolicy::normalise).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** From {@code -Dconcord.allowedOrigins} or {@code CONCORD_ALLOWED_ORIGINS}. */
-    public static OriginPolicy fromEnvironment() {
-        return new OriginPolicy(Limits.setting("allowedOrigins"));
     }
 
     /**

@@ -1,4 +1,4 @@
-package app.concord.collab;
+package app.concord.admission;
 
 import java.util.concurrent.ConcurrentHashMap;
 
