@@ -14,6 +14,8 @@
 # SAT_RUNS (3), WARMUP_SECONDS (170), NODE_BENCH (../shared/bench); PROFILE=1 adds one more
 # standard run of Concord under async-profiler (tools.profiler:async-profiler from Maven
 # Central), not counted in the table, and prints where its CPU went (the load tool's `profile`).
+# CONCORD_CHECKOUT (default: this one) is the checkout whose run command starts Concord, for a
+# before-and-after comparison with this checkout's load tool (another commit's worktree).
 set -euo pipefail
 KIND=${1:?payara or wildfly}; RUNS=${2:-5}; WHAT=${3:-both}
 case $KIND in payara) MVN_PROFILE=run ;; wildfly) MVN_PROFILE=wildfly-run ;; *) echo "payara or wildfly, not $KIND" >&2; exit 2 ;; esac
@@ -21,6 +23,7 @@ case $WHAT in standard|saturation|both) ;; *) echo "standard, saturation or both
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONCORD_PORT=${CONCORD_PORT:-18731}; NODE_PORT=${NODE_PORT:-19300}; SAT_RUNS=${SAT_RUNS:-3}
 WARMUP_SECONDS=${WARMUP_SECONDS:-170}; NODE_BENCH=${NODE_BENCH:-$ROOT/../shared/bench}
+CHECKOUT=$(cd "${CONCORD_CHECKOUT:-$ROOT}" && pwd); COMMIT=$(git -C "$CHECKOUT" rev-parse --short HEAD)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/target/compare-node; mkdir -p "$OUT"
 RUNS_FILE=$OUT/$KIND-$STAMP.jsonl; WORK=$(mktemp -d /tmp/compare-node-XXXX)
@@ -59,8 +62,8 @@ cp -r "$NODE_BENCH" "$WORK/node"
 (cd "$WORK/node" && PORT=$NODE_PORT exec node node-ot-server.mjs > "$WORK/node.log" 2>&1) & NODE=$!
 await_port "$NODE_PORT" 30 "the Node server"
 
-log "starting Concord: ./mvnw -P$MVN_PROFILE package (the README's run command), durable store in $WORK/data"
-(cd "$ROOT" && exec ./mvnw -q -B -P"$MVN_PROFILE" package -Dconcord.port="$CONCORD_PORT" -Dconcord.data="$WORK/data" \
+log "starting Concord at $COMMIT: ./mvnw -P$MVN_PROFILE package (the README's run command), durable store in $WORK/data"
+(cd "$CHECKOUT" && exec ./mvnw -q -B -P"$MVN_PROFILE" package -Dconcord.port="$CONCORD_PORT" -Dconcord.data="$WORK/data" \
   > "$WORK/concord.log" 2>&1) & MAVEN=$!
 await_port "$CONCORD_PORT" 600 "Concord"
 until curl -sf "localhost:$CONCORD_PORT/health/ready" > /dev/null; do sleep 2; done
@@ -77,7 +80,7 @@ run() { # server pid port mode options...
 
 {
   echo "# $(date -u) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)"
-  echo "# $(java -version 2>&1 | head -1), node $(node --version), Concord on $KIND (./mvnw -P$MVN_PROFILE package)"
+  echo "# $(java -version 2>&1 | head -1), node $(node --version), Concord $COMMIT on $KIND (./mvnw -P$MVN_PROFILE package)"
 } > "$RUNS_FILE"
 log "warming up: Concord ${WARMUP_SECONDS} s, Node 20 s of the standard load"
 RUN=0
@@ -117,7 +120,7 @@ if [ "${PROFILE:-}" = 1 ]; then
 fi
 
 echo
-echo "Concord on $KIND (./mvnw -P$MVN_PROFILE package, durable store) and the bare Node OT server, $(date -u +%Y-%m-%d)"
+echo "Concord $COMMIT on $KIND (./mvnw -P$MVN_PROFILE package, durable store) and the bare Node OT server, $(date -u +%Y-%m-%d)"
 echo
 load summary --file "$RUNS_FILE" --baseline node | tee "${RUNS_FILE%.jsonl}.md"
 echo
