@@ -92,8 +92,9 @@ public class PortabilityIT {
     }
 
     /**
-     * Each message reaches the client as the text frame the codec wrote, and a refusal closes
-     * with the protocol's code and the error code as the reason.
+     * Each message record reaches the client through ServerMessageEncoder (an Encoder.Text of the
+     * sealed interface, which the container must match to the record's class), and a refusal
+     * closes with the protocol's code and the error code as the reason.
      */
     @Test
     public void messagesAreEncodedAsJsonAndARefusalClosesWithCodeAndReason() throws Exception {

@@ -26,7 +26,8 @@ import java.nio.ByteBuffer;
  * messages go to the connection's {@link ProtocolSession}, which makes them calls on the
  * document's {@link LiveDocument} and refusals the protocol's {@code error} and close code.
  */
-@ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, configurator = DocumentEndpointConfigurator.class)
+@ServerEndpoint(value = "/ws/docs/{docId}", decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class,
+        configurator = DocumentEndpointConfigurator.class)
 public class DocumentEndpoint {
 
     private static final System.Logger LOG = System.getLogger(DocumentEndpoint.class.getName());

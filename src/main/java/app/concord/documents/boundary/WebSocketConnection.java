@@ -180,7 +180,7 @@ final class WebSocketConnection implements Connection {
      */
     private void pump() {
         while (true) {
-            String frame;
+            ServerMessage frame;
             synchronized (this) {
                 if (sending || closed) {
                     return;
@@ -201,7 +201,7 @@ final class WebSocketConnection implements Connection {
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(sendingLoader);
             try {
-                session.getAsyncRemote().sendText(frame, this::sent);
+                session.getAsyncRemote().sendObject(frame, this::sent);
             } catch (RuntimeException e) {
                 failure = e;
             } finally {
@@ -224,18 +224,18 @@ final class WebSocketConnection implements Connection {
 
     /**
      * The next frame: the first queued message, or for a client that takes batches every
-     * queued message up to the limits of a batch; null when nothing is queued.
+     * queued message up to the limits of a batch, encoded as one; null when nothing is queued.
      */
-    private String nextFrame() {
+    private ServerMessage nextFrame() {
         ServerMessage first = queue.pollFirst();
         if (first == null) {
             return null;
         }
-        String json = JsonCodec.encode(first);
         if (!batches || queue.isEmpty()) {
             metrics.framesQueued(-1);
-            return json;
+            return first;
         }
+        String json = JsonCodec.encode(first);
         List<String> frames = new ArrayList<>(Math.min(queue.size() + 1, MAX_BATCH_MESSAGES));
         frames.add(json);
         int chars = json.length();
@@ -250,7 +250,7 @@ final class WebSocketConnection implements Connection {
             chars += encoded.length();
         }
         metrics.framesQueued(-frames.size());
-        return frames.size() == 1 ? json : JsonCodec.batch(frames);
+        return frames.size() == 1 ? first : new ServerMessage.Encoded(JsonCodec.batch(frames));
     }
 
     private void sent(SendResult result) {
