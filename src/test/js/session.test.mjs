@@ -57,13 +57,35 @@ function type(s, editor, text) {
 
 beforeEach(() => { sockets.length = 0; });
 
+test("the messages of a batch are handled in order, as if each had come alone", () => {
+  const { s, editor } = session(new MemoryStorage());
+  s.start();
+  const ws = sockets.at(-1);
+  ws.open();
+  ws.receive({ type: "welcome", doc: "doc", client: s.clientId, rev: 0, text: "", peers: [], readOnly: false });
+  type(s, editor, "a");
+  type(s, editor, "b"); // buffered behind the first
+  ws.receive({ type: "batch", messages: [
+    { type: "op", rev: 1, client: "bob", seq: 1, ops: ["X"] },
+    { type: "ack", rev: 2, seq: 1 },
+    { type: "op", rev: 3, client: "bob", seq: 2, ops: [2, "Y"] },
+  ] });
+  assert.equal(editor.value, "XaYb");
+  assert.deepEqual(editor.applied, ["bob", "bob"]);
+  const sent = ws.sent.at(-1);
+  assert.deepEqual([sent.type, sent.seq, sent.rev], ["op", 2, 2], "the buffer goes out on the ack, before the op after it");
+  ws.receive({ type: "ack", rev: 4, seq: 2 });
+  assert.equal(s.unsyncedCount(), 0);
+  s.stop();
+});
+
 test("edits made before the server confirms them survive a page reload and are resent once with their seq", () => {
   const storage = new MemoryStorage();
   const first = session(storage);
   first.s.start();
   const ws = sockets.at(-1);
   ws.open();
-  assert.deepEqual(ws.sent[0], { type: "join", client: first.s.clientId, name: "Ada" });
+  assert.deepEqual(ws.sent[0], { type: "join", client: first.s.clientId, name: "Ada", batch: true });
   ws.receive({ type: "welcome", doc: "doc", client: first.s.clientId, rev: 3, text: "abc", peers: [], readOnly: false });
   first.editor.value = "abc";
   type(first.s, first.editor, "!");

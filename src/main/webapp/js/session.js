@@ -167,7 +167,8 @@ export class Session {
   }
 
   #join() {
-    const join = { type: "join", client: this.clientId, name: this.name };
+    // batch: several waiting messages may come in one frame (PROTOCOL.md "Extension: batches").
+    const join = { type: "join", client: this.clientId, name: this.name, batch: true };
     if (this.author !== null) join.author = this.author;
     if (this.client !== null) join.rev = this.client.rev;
     this.connection.send(join);

@@ -123,6 +123,7 @@ class EventStreamLink {
   }
 }
 
+// A batch (PROTOCOL.md "Extension: batches") is handed on as the messages it holds, in order.
 function deliver(text, handlers) {
   let message;
   try {
@@ -130,5 +131,9 @@ function deliver(text, handlers) {
   } catch {
     return;
   }
-  handlers.message(message);
+  if (message?.type === "batch" && Array.isArray(message.messages)) {
+    for (const m of message.messages) handlers.message(m);
+  } else {
+    handlers.message(message);
+  }
 }

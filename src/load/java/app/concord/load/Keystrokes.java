@@ -71,21 +71,11 @@ final class Keystrokes {
                     TimeUnit.NANOSECONDS));
         }
         Thread.sleep((long) (s.warmupSeconds() * 1000));
-        double cpuBefore = server.cpuMillis();
-        double jitBefore = server.jitCpuMillis();
-        long rssBefore = server.rssKib();
-        double ownCpuBefore = ServerStats.ownCpuMillis();
-        long[] machineBefore = ServerStats.machineTicks();
-        long start = System.nanoTime();
+        Window window = Window.open(server);
         metrics.recording = true;
         Thread.sleep((long) (s.seconds() * 1000));
         metrics.recording = false;
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuAfter = server.cpuMillis();
-        double jitAfter = server.jitCpuMillis();
-        long rssAfter = server.rssKib();
-        double ownCpuAfter = ServerStats.ownCpuMillis();
-        long[] machineAfter = ServerStats.machineTicks();
+        double elapsed = window.close();
         typing.forEach(f -> f.cancel(false));
         typists.shutdown();
         typists.awaitTermination(5, TimeUnit.SECONDS);
@@ -104,24 +94,7 @@ final class Keystrokes {
         if (s.listeners() > 0) {
             r.put("listenersAt", listenerUrl).latency("listenerDelivery", metrics.listenerDelivery);
         }
-        r.put("serverCpuMsPerEdit", server.enabled() && acks > 0 ? (cpuAfter - cpuBefore) / acks : Double.NaN)
-                .put("serverCpuMsPerKeystroke", server.enabled() && keystrokes > 0
-                        ? (cpuAfter - cpuBefore) / keystrokes : Double.NaN)
-                .put("serverCpuPercent", server.enabled() ? (cpuAfter - cpuBefore) / (elapsed * 10) : Double.NaN)
-                .put("serverJitCpuPercent", server.enabled() && jitBefore >= 0 && jitAfter >= 0
-                        ? (jitAfter - jitBefore) / (elapsed * 10) : Double.NaN)
-                .put("serverCpuMsPerEditWithoutJit", server.enabled() && acks > 0 && jitBefore >= 0 && jitAfter >= 0
-                        ? (cpuAfter - cpuBefore - (jitAfter - jitBefore)) / acks : Double.NaN)
-                .put("serverRssMb", server.enabled() ? rssAfter / 1024.0 : Double.NaN)
-                .put("serverRssDeltaMb", server.enabled() ? (rssAfter - rssBefore) / 1024.0 : Double.NaN)
-                .put("loadToolCpuPercent", (ownCpuAfter - ownCpuBefore) / (elapsed * 10));
-        if (machineBefore != null && machineAfter != null && machineAfter[0] > machineBefore[0]) {
-            double ticks = machineAfter[0] - machineBefore[0];
-            int cores = Runtime.getRuntime().availableProcessors();
-            // as a share of one core, like the CPU figures above: 200 = both of 2 cores
-            r.put("machineBusyPercent", 100.0 * cores * (ticks - (machineAfter[1] - machineBefore[1])) / ticks)
-                    .put("machineStealPercent", 100.0 * cores * (machineAfter[2] - machineBefore[2]) / ticks);
-        }
+        window.put(r, acks).put("serverCpuMsPerKeystroke", keystrokes > 0 ? window.serverCpuMillis() / keystrokes : Double.NaN);
         r.put("converged", converged).put("errors", metrics.errors.size());
         metrics.firstErrors(5).forEach(e -> System.err.println("error: " + e));
         return new Outcome(r, deliveriesPerSecond, metrics.delivery.percentileMillis(50),

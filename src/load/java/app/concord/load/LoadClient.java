@@ -23,6 +23,9 @@ import java.util.Random;
  */
 final class LoadClient implements DocumentListener {
 
+    /** Whether clients ask for batches at join (the library's default); {@code --no-batches} turns it off. */
+    static volatile boolean batches = true;
+
     private final Metrics metrics;
     private final String client;
     private final boolean listener;
@@ -44,7 +47,7 @@ final class LoadClient implements DocumentListener {
     void open(WebSocketContainer container, URI server, String docId, long timeoutMillis) throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().clientId(client).name(client).container(container)
                 .connectTimeout(Duration.ofMillis(timeoutMillis)).ackTimeout(Duration.ofHours(1))
-                .reconnect(ReconnectPolicy.never()).opsPerSecond(1e9, Integer.MAX_VALUE);
+                .reconnect(ReconnectPolicy.never()).opsPerSecond(1e9, Integer.MAX_VALUE).batches(batches);
         document = Concord.connect(server, docId, options, this);
     }
 

@@ -20,9 +20,13 @@ public final class LoadTool {
               transports  keystrokes options per transport (WebSocket, event stream + POSTs), --phase-seconds 10
               failover    --url of a cluster's HAProxy --nodes node1=PID,node2=PID,... --writers 4 --rate 20
                           --warmup 5 --after 5: kill -9 of the node serving a document, time to the next acks
+              frames      keystrokes options, against the container-floor endpoint (src/load/container-floor.sh)
+              profile     --file CPU.collapsed --top 25: where the CPU of an async-profiler profile goes
+              summary     --file RUNS.jsonl --baseline node: the table of a comparison script's runs (compare-node.sh)
             keystrokes --listener-url ws://...: the listeners on another node of a cluster (listenerDelivery)
             --pid: the server's process id, for CPU ms per edit and RSS (from /proc); the nodes of a
-                   cluster: their ids separated by commas (their sums)""";
+                   cluster: their ids separated by commas (their sums)
+            --no-batches: clients do not ask for batch frames at join (PROTOCOL.md "Extension: batches")""";
 
     private LoadTool() {
     }
@@ -33,6 +37,14 @@ public final class LoadTool {
             System.out.println(USAGE);
             return;
         }
+        if (a.mode.equals("profile")) {
+            Profile.print(java.nio.file.Path.of(a.string("file", "cpu.collapsed")), a.integer("top", 25));
+            return;
+        }
+        if (a.mode.equals("summary")) {
+            Summary.print(java.nio.file.Path.of(a.string("file", "runs.jsonl")), a.string("baseline", "node"));
+            return;
+        }
         String url = a.string("url", "ws://127.0.0.1:8080").replaceAll("/+$", "");
         String listenerUrl = a.string("listener-url", url).replaceAll("/+$", "");
         for (String target : new String[] {url, listenerUrl}) {
@@ -41,6 +53,7 @@ public final class LoadTool {
             }
         }
         ServerStats server = new ServerStats(a.string("pid", ""));
+        LoadClient.batches = !a.flag("no-batches");
         ClientManager container = ClientManager.createClient();
         container.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         Keystrokes.Setup setup = new Keystrokes.Setup(url, a.integer("docs", 5), a.integer("writers", 10),
@@ -50,6 +63,7 @@ public final class LoadTool {
         Report report;
         switch (a.mode) {
             case "keystrokes" -> report = Keystrokes.run(container, setup, listenerUrl, server).report();
+            case "frames" -> report = FrameLoad.run(container, setup, server);
             case "failover" -> report = Failover.run(container, url, Failover.nodes(a.string("nodes", "")),
                     a.integer("writers", 4), a.decimal("rate", 20), a.decimal("warmup", 5), a.decimal("after", 5));
             case "transports" -> report = Transports.run(container, setup, a.decimal("phase-seconds", 10), server);
@@ -61,7 +75,7 @@ public final class LoadTool {
                     a.decimal("factor", 1.5), a.integer("max-steps", 8), a.decimal("p50-limit-ms", 50), server);
             default -> throw new IllegalArgumentException("unknown mode " + a.mode + "\n" + USAGE);
         }
-        report.print();
+        report.put("batches", LoadClient.batches).print();
         container.shutdown();
         System.exit(0);
     }

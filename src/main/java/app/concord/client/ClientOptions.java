@@ -25,6 +25,7 @@ public final class ClientOptions {
     private ReconnectPolicy reconnect = ReconnectPolicy.exponential(Duration.ofMillis(250), Duration.ofSeconds(30));
     private double opsPerSecond = 180;
     private int opsBurst = 360;
+    private boolean batches = true;
     private WebSocketContainer container;
 
     private ClientOptions() {
@@ -41,6 +42,7 @@ public final class ClientOptions {
         c.reconnect = reconnect;
         c.opsPerSecond = opsPerSecond;
         c.opsBurst = opsBurst;
+        c.batches = batches;
         c.container = container;
         return c;
     }
@@ -49,7 +51,8 @@ public final class ClientOptions {
      * A fresh client id, no name, 30 s to connect (10 s for each attempt), 30 s for an
      * acknowledgement before the connection is renewed, a ping every 20 s, reconnects from
      * 250 ms doubling to 30 s with jitter, at most 180 operation messages a second (bursts of
-     * 360, under the server's default limit of 200), and the default WebSocket container.
+     * 360, under the server's default limit of 200), batches taken, and the default WebSocket
+     * container.
      */
     public static ClientOptions defaults() {
         ClientOptions o = new ClientOptions();
@@ -139,6 +142,17 @@ public final class ClientOptions {
     }
 
     /**
+     * Whether to ask the server, at {@code join}, for several messages in one frame when several
+     * are waiting for this client (PROTOCOL.md "Extension: batches"): fewer frames for both ends
+     * to handle. On by default; a server that does not know the extension sends one per frame.
+     */
+    public ClientOptions batches(boolean take) {
+        ClientOptions c = copy();
+        c.batches = take;
+        return c;
+    }
+
+    /**
      * The Jakarta WebSocket client container to connect with, for instance a Tyrus
      * {@code ClientManager} configured for a proxy or TLS. By default, one container from
      * {@code ContainerProvider.getWebSocketContainer()} is shared by every document.
@@ -185,6 +199,10 @@ public final class ClientOptions {
         return opsBurst;
     }
 
+    public boolean batches() {
+        return batches;
+    }
+
     /** The container given with {@link #container(WebSocketContainer)}, or null for the shared default. */
     public WebSocketContainer container() {
         return container;
@@ -202,6 +220,6 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[clientId=" + clientId + ", name=" + name + ", connectTimeout=" + connectTimeout
                 + ", handshakeTimeout=" + handshakeTimeout + ", ackTimeout=" + ackTimeout + ", pingInterval=" + pingInterval
-                + ", reconnect=" + reconnect + ", opsPerSecond=" + opsPerSecond + ", opsBurst=" + opsBurst + "]";
+                + ", reconnect=" + reconnect + ", opsPerSecond=" + opsPerSecond + ", opsBurst=" + opsBurst + ", batches=" + batches + "]";
     }
 }

@@ -399,7 +399,7 @@ public final class RemoteDocument implements AutoCloseable {
             }
             l.session = session;
             Integer rev = replica == null ? null : replica.revision();
-            write(l, JsonCodec.encode(new ClientMessage.Join(options.clientId(), options.name(), rev)));
+            write(l, JsonCodec.encode(new ClientMessage.Join(options.clientId(), options.name(), rev, null, options.batches())));
         }
     }
 
@@ -530,7 +530,14 @@ public final class RemoteDocument implements AutoCloseable {
                 return;
             }
             try {
-                handle(l, message.get());
+                if (message.get() instanceof ServerMessage.Batch batch) {
+                    // Each as if it had come alone; one may end this link (an error), and the rest with it.
+                    for (int i = 0; i < batch.messages().size() && link == l && state != ConnectionState.CLOSED; i++) {
+                        handle(l, batch.messages().get(i));
+                    }
+                } else {
+                    handle(l, message.get());
+                }
             } catch (IllegalArgumentException | IllegalStateException e) {
                 violated(l, e);
             }

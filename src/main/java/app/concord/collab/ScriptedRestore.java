@@ -52,7 +52,7 @@ public final class ScriptedRestore {
         };
         ProtocolSession session = new ProtocolSession(documents, id, connection, timers);
         try {
-            session.receive(new ClientMessage.Join("restore-" + DocumentIds.fresh(), name, null, secret));
+            session.receive(new ClientMessage.Join("restore-" + DocumentIds.fresh(), name, null, secret, false));
             session.receive(new ClientMessage.Op(base, 1, op, rev));
             ServerMessage result = answer.get(timeoutMillis, TimeUnit.MILLISECONDS);
             if (result instanceof ServerMessage.Error error) {

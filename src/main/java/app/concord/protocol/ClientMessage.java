@@ -9,17 +9,21 @@ public sealed interface ClientMessage {
 
     /**
      * First message on every connection. {@code rev} is null when the client has no revision
-     * yet; {@code author}, the client's secret (an extension), is null when it sent none.
+     * yet; {@code author}, the client's secret (an extension), is null when it sent none;
+     * {@code batch}: the client takes several messages in one {@code batch} frame (PROTOCOL.md
+     * "Extension: batches").
      */
-    record Join(String client, String name, Integer rev, String author) implements ClientMessage {
+    record Join(String client, String name, Integer rev, String author, boolean batch) implements ClientMessage {
+        /** A join without the extensions: no author secret, one message per frame. */
         public Join(String client, String name, Integer rev) {
-            this(client, name, rev, null);
+            this(client, name, rev, null, false);
         }
 
         /** Never shows the secret, so that a logged message cannot leak it. */
         @Override
         public String toString() {
-            return "Join[client=" + client + ", name=" + name + ", rev=" + rev + ", author=" + (author == null ? "none" : "(secret)") + "]";
+            return "Join[client=" + client + ", name=" + name + ", rev=" + rev + ", author=" + (author == null ? "none" : "(secret)")
+                    + ", batch=" + batch + "]";
         }
     }
 

@@ -44,6 +44,8 @@ public final class JsonCodec {
     /** Made once: {@code Json.createReader} looks the provider up with a ServiceLoader on every call. */
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
+    private static final String BATCH_START = "{\"type\":\"batch\",\"messages\":[";
+
     private JsonCodec() {
     }
 
@@ -121,7 +123,7 @@ public final class JsonCodec {
             throw new FieldException(ErrorCode.BAD_MESSAGE,
                     "\"author\" must be a secret of 16 to 128 characters of [A-Za-z0-9_-], kept by the client");
         }
-        return new ClientMessage.Join(client, name, rev, author);
+        return new ClientMessage.Join(client, name, rev, author, flag(object, "batch"));
     }
 
     private static ClientMessage decodeOp(JsonObject object) {
@@ -202,6 +204,18 @@ public final class JsonCodec {
         return s.getString();
     }
 
+    /** An optional boolean field: absent or null is false. */
+    private static boolean flag(JsonObject object, String field) {
+        JsonValue v = object.get(field);
+        if (v == null || v == JsonValue.NULL || v == JsonValue.FALSE) {
+            return false;
+        }
+        if (v != JsonValue.TRUE) {
+            throw new FieldException(ErrorCode.BAD_MESSAGE, "\"" + field + "\" must be true or false");
+        }
+        return true;
+    }
+
     private static int revision(JsonObject object, String field) {
         return (int) wholeNumber(object, field, 0, Integer.MAX_VALUE);
     }
@@ -255,6 +269,13 @@ public final class JsonCodec {
         if (message instanceof ServerMessage.Encoded m) {
             return m.json();
         }
+        if (message instanceof ServerMessage.Batch m) {
+            List<String> frames = new ArrayList<>(m.messages().size());
+            for (ServerMessage inner : m.messages()) {
+                frames.add(encode(inner));
+            }
+            return batch(frames);
+        }
         StringBuilder out = new StringBuilder(64);
         if (message instanceof ServerMessage.Op m) {
             out.append("{\"type\":\"op\",");
@@ -289,6 +310,31 @@ public final class JsonCodec {
             throw new IllegalArgumentException("no encoding for " + message);
         }
         return out.append('}').toString();
+    }
+
+    /**
+     * The frame of a {@code batch} holding {@code frames}, each a message as {@link #encode}
+     * writes it alone, in order.
+     *
+     * @throws IllegalArgumentException when a frame is itself a batch
+     */
+    public static String batch(List<String> frames) {
+        int length = 32;
+        for (String f : frames) {
+            length += f.length() + 1;
+        }
+        StringBuilder out = new StringBuilder(length).append(BATCH_START);
+        for (int i = 0; i < frames.size(); i++) {
+            String frame = frames.get(i);
+            if (frame.startsWith(BATCH_START)) {
+                throw new IllegalArgumentException("a batch cannot hold a batch");
+            }
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(frame);
+        }
+        return out.append("]}").toString();
     }
 
     /** {@code {rev, client, seq, ops}}, as in catch-up lists and the ops history. */
@@ -499,6 +545,9 @@ public final class JsonCodec {
                 out.append(",\"author\":");
                 quote(m.author(), out);
             }
+            if (m.batch()) {
+                out.append(",\"batch\":true");
+            }
         } else if (message instanceof ClientMessage.Cursor m) {
             out.append("{\"type\":\"cursor\",\"rev\":").append(m.rev()).append(",\"ranges\":");
             ranges(m.ranges(), out);
@@ -519,20 +568,40 @@ public final class JsonCodec {
     public static Optional<ServerMessage> decodeServerMessage(String frame) {
         try {
             JsonObject m = message(frame);
-            return Optional.ofNullable(switch (type(m)) {
-                case "welcome" -> welcome(m);
-                case "ack" -> new ServerMessage.Ack(revision(m, "rev"), wholeNumber(m, "seq", 1, Long.MAX_VALUE));
-                case "op" -> new ServerMessage.Op(revision(m));
-                case "cursor" -> new ServerMessage.Cursor(string(m, "client", true), revision(m, "rev"), ranges(m));
-                case "peer-joined" -> new ServerMessage.PeerJoined(peer(object(m, "peer")));
-                case "peer-left" -> new ServerMessage.PeerLeft(string(m, "client", true));
-                case "pong" -> new ServerMessage.Pong();
-                case "error" -> new ServerMessage.Error(errorCode(string(m, "code", true)), string(m, "message", false));
-                default -> null;
-            });
+            if (type(m).equals("batch")) {
+                JsonArray list = array(m, "messages");
+                List<ServerMessage> messages = new ArrayList<>(list.size());
+                for (JsonValue entry : list) {
+                    JsonObject inner = asObject(entry, "an entry of \"messages\"");
+                    if (type(inner).equals("batch")) {
+                        throw new FieldException(ErrorCode.BAD_MESSAGE, "a batch inside a batch");
+                    }
+                    ServerMessage known = serverMessage(inner);
+                    if (known != null) {
+                        messages.add(known);
+                    }
+                }
+                return Optional.of(new ServerMessage.Batch(messages));
+            }
+            return Optional.ofNullable(serverMessage(m));
         } catch (FieldException e) {
             throw new IllegalArgumentException("not a valid server message (" + e.getMessage() + "): " + clip(frame));
         }
+    }
+
+    /** The message {@code m}, or null when its type is one this codec does not know. */
+    private static ServerMessage serverMessage(JsonObject m) {
+        return switch (type(m)) {
+            case "welcome" -> welcome(m);
+            case "ack" -> new ServerMessage.Ack(revision(m, "rev"), wholeNumber(m, "seq", 1, Long.MAX_VALUE));
+            case "op" -> new ServerMessage.Op(revision(m));
+            case "cursor" -> new ServerMessage.Cursor(string(m, "client", true), revision(m, "rev"), ranges(m));
+            case "peer-joined" -> new ServerMessage.PeerJoined(peer(object(m, "peer")));
+            case "peer-left" -> new ServerMessage.PeerLeft(string(m, "client", true));
+            case "pong" -> new ServerMessage.Pong();
+            case "error" -> new ServerMessage.Error(errorCode(string(m, "code", true)), string(m, "message", false));
+            default -> null;
+        };
     }
 
     private static ServerMessage.Welcome welcome(JsonObject m) {

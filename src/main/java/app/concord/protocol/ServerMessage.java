@@ -60,6 +60,13 @@ public sealed interface ServerMessage {
     }
 
     /**
+     * Several messages in one frame, to be handled in order as if each had come on its own: only
+     * for a client that asked for batches at {@code join} (PROTOCOL.md "Extension: batches").
+     */
+    record Batch(List<ServerMessage> messages) implements ServerMessage {
+    }
+
+    /**
      * A message already encoded as {@code json}: a broadcast is encoded once and the same
      * frame handed to every receiver.
      */

@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * real {@link DocumentAuthority} orders, transforms and deduplicates; frames go both ways
  * through {@link JsonCodec} and are delivered synchronously, in order, under one lock. It can
  * drop a connection right after applying an operation and before acknowledging it (with
- * probability {@link #dropAfterApply}), the case that exactly-once resume is for.
+ * probability {@link #dropAfterApply}), the case that exactly-once resume is for. With
+ * {@link #holdForBatches}, messages to a client that takes batches are held back at random
+ * and delivered together in one batch frame: a client's own are delivered at the end of
+ * handling its message, the others' when a coin says so (so a client that stays silent
+ * waits for its next ping).
  */
 final class InMemoryServer {
 
@@ -42,6 +46,8 @@ final class InMemoryServer {
     volatile double dropAfterApply;
     /** When set, every op is answered with this error code, and the connection closed. */
     volatile ErrorCode answerOpsWith;
+    volatile boolean holdForBatches;
+    final AtomicInteger batchFrames = new AtomicInteger();
 
     InMemoryServer(long seed) {
         random = new Random(seed);
@@ -70,9 +76,19 @@ final class InMemoryServer {
         if (!from.open) {
             return;
         }
-        ClientMessage message = JsonCodec.decode(frame);
+        handle(from, JsonCodec.decode(frame));
+        from.flush();
+        for (Connection c : List.copyOf(joined)) {
+            if (c != from && random.nextBoolean()) {
+                c.flush();
+            }
+        }
+    }
+
+    private void handle(Connection from, ClientMessage message) {
         if (message instanceof ClientMessage.Join j) {
             from.client = j.client();
+            from.batches = j.batch() && holdForBatches;
             Peer peer = authority.join(j.client(), j.name(), false);
             boolean resumable = j.rev() != null && j.rev() <= authority.revision();
             from.send(new ServerMessage.Welcome("doc", j.client(), authority.revision(),
@@ -128,6 +144,8 @@ final class InMemoryServer {
         final Session session;
         volatile boolean open = true;
         String client = "";
+        boolean batches;
+        final List<ServerMessage> held = new ArrayList<>();
         MessageHandler.Whole<String> handler;
 
         @SuppressWarnings("unchecked")
@@ -165,14 +183,27 @@ final class InMemoryServer {
         }
 
         void send(ServerMessage message) {
-            if (open) {
+            if (batches) {
+                held.add(message);
+            } else if (open) {
                 handler.onMessage(JsonCodec.encode(message));
             }
+        }
+
+        void flush() {
+            if (open && held.size() > 1) {
+                batchFrames.incrementAndGet();
+                handler.onMessage(JsonCodec.encode(new ServerMessage.Batch(List.copyOf(held))));
+            } else if (open && held.size() == 1) {
+                handler.onMessage(JsonCodec.encode(held.get(0)));
+            }
+            held.clear();
         }
 
         void drop() {
             if (open) {
                 open = false;
+                held.clear();
                 closed(this);
                 endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "dropped by the test"));
             }

@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The library against {@link InMemoryServer}, the real authority behind a fake WebSocket
@@ -38,14 +40,33 @@ class RemoteDocumentTest {
                 .opsPerSecond(1_000_000, 1_000_000);
     }
 
-    @Test
-    void threadsEditingOneDocumentAtOnceLoseNothingAndConvergeWithTheServer() throws Exception {
+    /**
+     * With batches, the server holds messages back at random and sends them together; a silent
+     * client gets what was held at its next ping, so pings are frequent here.
+     */
+    private static ClientOptions options(InMemoryServer server, String client, boolean batches) {
+        server.holdForBatches = batches;
+        ClientOptions options = options(server, client).batches(batches);
+        return batches ? options.pingInterval(Duration.ofMillis(1)) : options;
+    }
+
+    private static void assertBatched(InMemoryServer server, boolean batches) {
+        if (batches) {
+            assertTrue(server.batchFrames.get() > 0, "no batch was sent");
+        } else {
+            assertEquals(0, server.batchFrames.get(), "batches sent to clients that did not ask for them");
+        }
+    }
+
+    @ParameterizedTest(name = "batches: {0}")
+    @ValueSource(booleans = {false, true})
+    void threadsEditingOneDocumentAtOnceLoseNothingAndConvergeWithTheServer(boolean batches) throws Exception {
         InMemoryServer server = new InMemoryServer(1);
         List<RemoteDocument> docs = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             for (int d = 0; d < 2; d++) {
-                docs.add(Concord.connect(SERVER, "doc", options(server, "c" + d)));
+                docs.add(Concord.connect(SERVER, "doc", options(server, "c" + d, batches)));
             }
             List<Future<List<CompletableFuture<Integer>>>> typing = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -79,18 +100,20 @@ class RemoteDocumentTest {
             for (int t = 0; t < 8; t++) {
                 assertEquals(200, count(server.text(), "<" + t + ">"), "token " + t);
             }
+            assertBatched(server, batches);
         } finally {
             threads.shutdownNow();
             docs.forEach(RemoteDocument::close);
         }
     }
 
-    @Test
-    void editsCountExactlyOnceWhenConnectionsDropBeforeTheirAcknowledgement() throws Exception {
+    @ParameterizedTest(name = "batches: {0}")
+    @ValueSource(booleans = {false, true})
+    void editsCountExactlyOnceWhenConnectionsDropBeforeTheirAcknowledgement(boolean batches) throws Exception {
         InMemoryServer server = new InMemoryServer(2);
         server.dropAfterApply = 0.2;
-        try (RemoteDocument a = Concord.connect(SERVER, "doc", options(server, "a"));
-                RemoteDocument b = Concord.connect(SERVER, "doc", options(server, "b"))) {
+        try (RemoteDocument a = Concord.connect(SERVER, "doc", options(server, "a", batches));
+                RemoteDocument b = Concord.connect(SERVER, "doc", options(server, "b", batches))) {
             for (int k = 0; k < 150; k++) {
                 a.append("a" + k + ";");
                 b.insert(0, "b" + k + ";");
@@ -111,6 +134,7 @@ class RemoteDocumentTest {
                 assertEquals(1, count(server.text(), "b" + k + ";"), "b" + k);
             }
             assertTrue(server.connections.get() > 4, "connections were dropped: " + server.connections.get());
+            assertBatched(server, batches);
         }
     }
 

@@ -47,7 +47,7 @@ class LiveAuthorshipTest {
         long seq;
 
         Client(String client, String name, String secret) {
-            session.receive(new ClientMessage.Join(client, name, null, secret));
+            session.receive(new ClientMessage.Join(client, name, null, secret, false));
             commits.runAll();
         }
 
@@ -113,7 +113,7 @@ class LiveAuthorshipTest {
 
         LiveDocuments reopened = new LiveDocuments(store, commits, limits);
         RecordingConnection c = new RecordingConnection();
-        reopened.acquire("notes").join(c, new ClientMessage.Join("z", "Zed", null, "zed-secret-0123456789"), "notes", false);
+        reopened.acquire("notes").join(c, new ClientMessage.Join("z", "Zed", null, "zed-secret-0123456789", false), "notes", false);
         commits.runAll();
         assertEquals(expected, welcome(c).authorship());
     }
@@ -211,7 +211,7 @@ class LiveAuthorshipTest {
         String readOnly = store.readOnlyId("notes");
         RecordingConnection viewer = new RecordingConnection();
         new ProtocolSession(documents, readOnly, viewer, timers)
-                .receive(new ClientMessage.Join("v1", "Vera", null, "vera-secret-012345678"));
+                .receive(new ClientMessage.Join("v1", "Vera", null, "vera-secret-012345678", false));
         commits.runAll();
         ServerMessage.Welcome w = welcome(viewer);
         assertEquals(1, w.authorship().length());

@@ -219,6 +219,58 @@ public class CollaborationIT {
         }
     }
 
+    /**
+     * On raw sockets: a client that asked for batches at join gets every operation once and in
+     * order, those that wait together in one batch frame; a client that did not ask never gets
+     * a batch. Operations sent back to back without waiting for acks are committed in groups,
+     * so that many wait together.
+     */
+    @Test
+    void aClientThatAskedForBatchesGetsWaitingMessagesInOneFrame() throws Exception {
+        String doc = "batches";
+        int ops = 300;
+        try (RawWebSocket plain = server().rawJoined(doc, "plain");
+                RawWebSocket batched = server().raw(doc, TIMEOUT);
+                RawWebSocket writer = server().rawJoined(doc, "writer")) {
+            batched.sendText(JsonCodec.encode(new ClientMessage.Join("batched", null, null, null, true)));
+            batched.await("welcome", TIMEOUT);
+            for (int i = 0; i < ops; i++) {
+                writer.sendText(ServerUnderTest.opFrame(i, i + 1, TextOperation.splice(i, 0, 0, "x")));
+            }
+            assertTrue(opsInOrder(batched, ops, true) > 0, "no batch frame among " + ops + " operations");
+            opsInOrder(plain, ops, false);
+        }
+    }
+
+    /**
+     * Reads {@code ws} until revision {@code ops} has come, checking that revisions 1..ops come
+     * in order; returns how many batch frames carried them (none allowed unless {@code batches}).
+     */
+    private static int opsInOrder(RawWebSocket ws, int ops, boolean batches) throws Exception {
+        int rev = 0;
+        int batchFrames = 0;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (rev < ops) {
+            RawWebSocket.Frame frame = ws.read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            assertEquals(RawWebSocket.TEXT, frame.opcode(), "frame of opcode " + frame.opcode() + " after revision " + rev);
+            JsonObject message = ServerUnderTest.parse(frame.text());
+            List<JsonObject> messages = new ArrayList<>();
+            if (message.getString("type").equals("batch")) {
+                assertTrue(batches, "a batch for a client that did not ask for it: " + RawWebSocket.clip(frame.text()));
+                batchFrames++;
+                message.getJsonArray("messages").forEach(m -> messages.add(m.asJsonObject()));
+            } else {
+                messages.add(message);
+            }
+            for (JsonObject m : messages) {
+                if (m.getString("type").equals("op")) {
+                    assertEquals(++rev, m.getInt("rev"));
+                }
+            }
+        }
+        return batchFrames;
+    }
+
     /** On raw sockets: the library would take the replacement for a dropped connection and come back. */
     @Test
     void aSecondConnectionOfTheSameClientReplacesTheFirst() throws Exception {

@@ -27,6 +27,41 @@ class JsonCodecTest {
     }
 
     @Test
+    void aJoinMayAskForBatches() {
+        assertEquals(new ClientMessage.Join("a1", null, 3, null, true),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"rev\":3,\"batch\":true}"));
+        assertEquals(new ClientMessage.Join("a1", null, null, null, false),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"batch\":false}"));
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_MESSAGE, "\"batch\" must be true or false"),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"batch\":1}"));
+        assertEquals("{\"type\":\"join\",\"client\":\"a1\",\"name\":\"Ada\",\"batch\":true}",
+                JsonCodec.encode(new ClientMessage.Join("a1", "Ada", null, null, true)));
+    }
+
+    @Test
+    void aBatchHoldsMessagesAsTheyWouldBeSentAlone() {
+        ServerMessage ack = new ServerMessage.Ack(2, 1);
+        ServerMessage op = new ServerMessage.Op(new Revision(3, "b2", 1, TextOperation.fromWire(List.of(2, "!"))));
+        assertEquals("{\"type\":\"batch\",\"messages\":[{\"type\":\"ack\",\"rev\":2,\"seq\":1},"
+                + "{\"type\":\"op\",\"rev\":3,\"client\":\"b2\",\"seq\":1,\"ops\":[2,\"!\"],\"author\":\"~b2\"}]}",
+                JsonCodec.batch(List.of(JsonCodec.encode(ack), JsonCodec.encode(op))));
+        ServerMessage.Batch batch = new ServerMessage.Batch(List.of(ack, op, new ServerMessage.Pong()));
+        assertEquals(Optional.of(batch), JsonCodec.decodeServerMessage(JsonCodec.encode(batch)));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.batch(List.of(JsonCodec.encode(batch))));
+    }
+
+    @Test
+    void aBatchSkipsMessagesOfUnknownTypesAndRefusesNesting() {
+        assertEquals(Optional.of(new ServerMessage.Batch(List.of(new ServerMessage.Pong()))),
+                JsonCodec.decodeServerMessage("{\"type\":\"batch\",\"messages\":[{\"type\":\"later\"},{\"type\":\"pong\"}]}"));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage(
+                "{\"type\":\"batch\",\"messages\":[{\"type\":\"batch\",\"messages\":[]}]}"));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage(
+                "{\"type\":\"batch\",\"messages\":[7]}"));
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.decodeServerMessage("{\"type\":\"batch\"}"));
+    }
+
+    @Test
     void decodesAnOperationIntoCanonicalForm() {
         ClientMessage.Op op = assertInstanceOf(ClientMessage.Op.class,
                 JsonCodec.decode("{\"type\":\"op\",\"rev\":1,\"seq\":2,\"ops\":[2,0,\"!\",\"\"]}"));
@@ -127,6 +162,7 @@ class JsonCodecTest {
         List<ClientMessage> messages = List.of(
                 new ClientMessage.Join("a1", "Ada " + tricky, null),
                 new ClientMessage.Join("b-2_", null, 7),
+                new ClientMessage.Join("c", null, 7, null, true),
                 new ClientMessage.Op(3, 9, TextOperation.fromWire(List.of(2, tricky, -1, 4))),
                 new ClientMessage.Cursor(3, List.of(new Range(1, 4), new Range(5, 5))),
                 new ClientMessage.Ping());

@@ -66,7 +66,7 @@ public class DocumentEndpoint {
         // Room above the limit, so that an oversized message still reaches the decoder and is answered with too-large.
         session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxChars + 65_536));
         connection = new WebSocketConnection(session, collaboration.documents().limits().outboxFrames(), collaboration.executor(),
-                collaboration.timers(), collaboration.sendingLoader(), metrics);
+                collaboration.frameWriter(), collaboration.timers(), collaboration.sendingLoader(), metrics);
         // A connection that does not join in time is closed: the container does not report every
         // connection dropped right after its handshake, and only a timeout ends those. Not with
         // the session's idle timeout: Tyrus applies a change of it asynchronously, and a timer
@@ -100,6 +100,9 @@ public class DocumentEndpoint {
     public void message(ClientMessage message) {
         if (connection == null || connection.isClosing()) {
             return;
+        }
+        if (message instanceof ClientMessage.Join join && join.batch()) {
+            connection.sendBatches(); // before the join: its welcome may be sent at once
         }
         protocol.receive(message);
     }

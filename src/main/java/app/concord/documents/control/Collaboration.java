@@ -61,6 +61,7 @@ public class Collaboration {
     private AddressLimiter addresses;
     private ScheduledFuture<?> eviction;
     private ExecutorService commits;
+    private ThreadPoolExecutor frameWriter;
     private ScheduledThreadPoolExecutor timers;
     private ClassLoader sendingLoader;
     private DocumentStore store;
@@ -76,6 +77,9 @@ public class Collaboration {
         // instead captures that context per task, which on Payara scans the class path's jars
         // for resources: measured at more than half of the server's CPU under typing load.
         commits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        // The writer of WebSocket frames for clients that take batches, made the same way.
+        frameWriter = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        frameWriter.allowCoreThreadTimeOut(true);
         // Per-connection timers (the join timeout) on a plain scheduler, for the same reason;
         // a cancelled timer leaves its queue at once.
         timers = new ScheduledThreadPoolExecutor(1, threads);
@@ -187,6 +191,11 @@ public class Collaboration {
         }
     }
 
+    /** One thread that writes WebSocket frames; what it runs must not block. */
+    public Executor frameWriter() {
+        return frameWriter;
+    }
+
     /** For short timers of connections; what they run must be quick and must not block. */
     public ScheduledExecutorService timers() {
         return timers;
@@ -208,6 +217,9 @@ public class Collaboration {
         }
         if (timers != null) {
             timers.shutdownNow();
+        }
+        if (frameWriter != null) {
+            frameWriter.shutdown();
         }
         if (commits != null) {
             // Commits already queued still run: their edits were applied in memory and are owed

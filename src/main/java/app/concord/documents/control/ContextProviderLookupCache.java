@@ -19,8 +19,10 @@ import java.util.List;
  * container with this loader as the context class loader, so the look-up becomes a list
  * read. (The container still pays it for every message received, before Concord's code
  * runs.) Classes and every other resource come from the parent, so nothing else can differ.
+ * Public for the container-floor endpoint of the load tools (src/load/floor), which sends the
+ * same way.
  */
-final class ContextProviderLookupCache extends ClassLoader {
+public final class ContextProviderLookupCache extends ClassLoader {
 
     static final String SERVICE = "META-INF/services/jakarta.enterprise.concurrent.spi.ThreadContextProvider";
 
@@ -30,7 +32,7 @@ final class ContextProviderLookupCache extends ClassLoader {
 
     private final List<URL> providers;
 
-    ContextProviderLookupCache(ClassLoader application) throws IOException {
+    public ContextProviderLookupCache(ClassLoader application) throws IOException {
         super(application);
         this.providers = Collections.list(application.getResources(SERVICE));
     }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# What the container costs per edit with nothing of Concord around it (BENCHMARKS.md, "Per-edit
+# cost"): a WAR of one endpoint (src/load/floor: every frame written back to each connection of its
+# room, handed to the container as Concord hands its frames) on Payara Micro or WildFly, with the JVM options of the run profiles, driven by the load
+# tool's frames mode with the frames of the standard load (5 rooms × 10 writers × 20 frames/s,
+# 1 listener: one frame in, 11 out per edit).
+#
+#   src/load/container-floor.sh payara|wildfly [RUNS]
+#
+# Prints the table of medians and ranges and leaves the runs in target/compare-node/.
+set -euo pipefail
+KIND=${1:?payara or wildfly}; RUNS=${2:-5}
+case $KIND in payara|wildfly) ;; *) echo "payara or wildfly, not $KIND" >&2; exit 2 ;; esac
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PORT=${FLOOR_PORT:-18781}; WARMUP_SECONDS=${WARMUP_SECONDS:-120}
+OUT=$ROOT/target/compare-node; mkdir -p "$OUT"
+RUNS_FILE=$OUT/floor-$KIND-$(date -u +%Y%m%dT%H%M%SZ).jsonl; WORK=$(mktemp -d /tmp/container-floor-XXXX)
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+pid_on() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
+# -Dname=value of the pom, as the run profiles use it
+pom() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
+
+log "building the load tool, the floor WAR and the servers"
+(cd "$ROOT" && ./mvnw -q -B package -DskipTests && ./mvnw -q -B -Pload test-compile \
+  && ./mvnw -q -B -Pload dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" > /dev/null)
+[ "$KIND" = wildfly ] && (cd "$ROOT" && ./mvnw -q -B dependency:unpack@unpack-wildfly -Dwildfly.skip=false)
+cp -r "$ROOT/target/test-classes" "$WORK/load-classes"; cp -r "$ROOT/target/classes" "$WORK/main-classes"
+CP=$WORK/load-classes:$WORK/main-classes:$(cat "$WORK/classpath.txt")
+load() { java -Xmx2g -cp "$CP" app.concord.load.LoadTool "$@"; }
+mkdir -p "$WORK/war/WEB-INF/classes"
+javac -d "$WORK/war/WEB-INF/classes" -cp "$CP" "$ROOT/src/load/floor/app/concord/floor/FloorEndpoint.java" \
+  "$ROOT/src/main/java/app/concord/documents/control/ContextProviderLookupCache.java"
+(cd "$WORK/war" && jar cf "$WORK/floor.war" .)
+
+SERVER=
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true' EXIT
+if [ "$KIND" = payara ]; then
+  # shellcheck disable=SC2046
+  (cd "$WORK" && exec java $(pom payara.jvmArgs) -jar "$ROOT/target/payara-micro.jar" --nohazelcast --disablephonehome \
+     --deploy "$WORK/floor.war" --contextroot / --port "$PORT" > "$WORK/server.log" 2>&1) &
+else
+  WILDFLY=$ROOT/target/wildfly-$(pom wildfly.version)
+  cp -r "$WILDFLY/standalone" "$WORK/standalone"; cp "$WORK/floor.war" "$WORK/standalone/deployments/ROOT.war"
+  (cd "$WORK" && JBOSS_HOME=$WILDFLY JBOSS_JAVA_SIZING="$(pom wildfly.javaSizing)" LAUNCH_JBOSS_IN_BACKGROUND=true \
+     exec "$WILDFLY/bin/standalone.sh" -Djboss.server.base.dir="$WORK/standalone" \
+     -Djboss.socket.binding.port-offset=$((PORT - 8080)) > "$WORK/server.log" 2>&1) &
+fi
+for _ in $(seq 1 300); do SERVER=$(pid_on "$PORT"); [ -n "$SERVER" ] && break; sleep 1; done
+[ -n "$SERVER" ] || { echo "the floor server did not start; see $WORK/server.log" >&2; exit 1; }
+until curl -s -o /dev/null "localhost:$PORT/"; do sleep 1; done; sleep 5   # the WAR deployed
+
+FRAMES=(--url "ws://127.0.0.1:$PORT" --pid "$SERVER" --docs 5 --writers 10 --rate 20 --listeners 1)
+echo "# $(date -u) $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), floor endpoint on $KIND" > "$RUNS_FILE"
+log "warming up for $WARMUP_SECONDS s"
+load frames "${FRAMES[@]}" --warmup "$WARMUP_SECONDS" --seconds 10 > /dev/null 2>> "$WORK/load.log"
+for RUN in $(seq 1 "$RUNS"); do
+  log "run $RUN of $RUNS"
+  loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+  result=$(load frames "${FRAMES[@]}" --warmup 10 --seconds 20 2>> "$WORK/load.log" | grep '^{' | tail -1 || true)
+  echo "{\"run\":$RUN,\"server\":\"floor-$KIND\",\"mode\":\"frames\",\"load\":\"$loadavg\",\"result\":${result:-null}}" \
+    | tee -a "$RUNS_FILE" >&2
+done
+echo
+echo "The container alone ($KIND, the run profile's JVM options): the frames of the standard load, $(date -u +%Y-%m-%d)"
+echo
+load summary --file "$RUNS_FILE" --baseline none | tee "${RUNS_FILE%.jsonl}.md"
