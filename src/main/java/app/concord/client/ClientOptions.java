@@ -1,5 +1,6 @@
 package app.concord.client;
 
+import app.concord.protocol.Authors;
 import app.concord.protocol.JsonCodec;
 import jakarta.websocket.WebSocketContainer;
 import java.time.Duration;
@@ -18,6 +19,7 @@ public final class ClientOptions {
 
     private String clientId;
     private String name;
+    private String author;
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration ackTimeout = Duration.ofSeconds(30);
@@ -35,6 +37,7 @@ public final class ClientOptions {
         ClientOptions c = new ClientOptions();
         c.clientId = clientId;
         c.name = name;
+        c.author = author;
         c.connectTimeout = connectTimeout;
         c.handshakeTimeout = handshakeTimeout;
         c.ackTimeout = ackTimeout;
@@ -84,6 +87,23 @@ public final class ClientOptions {
         }
         ClientOptions c = copy();
         c.name = name;
+        return c;
+    }
+
+    /**
+     * The author secret (PROTOCOL.md "Extension: history, authorship and versions"): edits made with the same secret
+     * belong to one author across client ids, connections and runs, as a browser's edits do
+     * across its tabs. Keep it as a password: others only ever see a public id derived from it.
+     * Null (the default): this client's edits belong to an author of its client id alone.
+     *
+     * @param secret {@code [A-Za-z0-9_-]{16,128}}, for instance 24 random bytes in base64url
+     */
+    public ClientOptions author(String secret) {
+        if (secret != null && !Authors.SECRET.matcher(secret).matches()) {
+            throw new IllegalArgumentException("an author secret is 16 to 128 characters of [A-Za-z0-9_-]");
+        }
+        ClientOptions c = copy();
+        c.author = secret;
         return c;
     }
 
@@ -171,6 +191,11 @@ public final class ClientOptions {
         return name;
     }
 
+    /** The author secret, or null. */
+    public String author() {
+        return author;
+    }
+
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -218,7 +243,8 @@ public final class ClientOptions {
 
     @Override
     public String toString() {
-        return "ClientOptions[clientId=" + clientId + ", name=" + name + ", connectTimeout=" + connectTimeout
+        return "ClientOptions[clientId=" + clientId + ", name=" + name + ", author="
+                + (author == null ? "none" : "(secret)") + ", connectTimeout=" + connectTimeout
                 + ", handshakeTimeout=" + handshakeTimeout + ", ackTimeout=" + ackTimeout + ", pingInterval=" + pingInterval
                 + ", reconnect=" + reconnect + ", opsPerSecond=" + opsPerSecond + ", opsBurst=" + opsBurst + ", batches=" + batches + "]";
     }

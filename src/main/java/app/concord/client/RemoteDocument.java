@@ -399,7 +399,7 @@ public final class RemoteDocument implements AutoCloseable {
             }
             l.session = session;
             Integer rev = replica == null ? null : replica.revision();
-            write(l, JsonCodec.encode(new ClientMessage.Join(options.clientId(), options.name(), rev, null, options.batches())));
+            write(l, JsonCodec.encode(new ClientMessage.Join(options.clientId(), options.name(), rev, options.author(), options.batches())));
         }
     }
 

@@ -48,6 +48,8 @@ final class InMemoryServer {
     volatile ErrorCode answerOpsWith;
     volatile boolean holdForBatches;
     final AtomicInteger batchFrames = new AtomicInteger();
+    /** Every join received, in order. */
+    final List<ClientMessage.Join> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     InMemoryServer(long seed) {
         random = new Random(seed);
@@ -87,6 +89,7 @@ final class InMemoryServer {
 
     private void handle(Connection from, ClientMessage message) {
         if (message instanceof ClientMessage.Join j) {
+            joins.add(j);
             from.client = j.client();
             from.batches = j.batch() && holdForBatches;
             Peer peer = authority.join(j.client(), j.name(), false);

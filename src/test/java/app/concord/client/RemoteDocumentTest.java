@@ -196,6 +196,30 @@ class RemoteDocumentTest {
     }
 
     @Test
+    void theAuthorSecretGoesWithEveryJoinAndIsNeverShown() throws Exception {
+        InMemoryServer server = new InMemoryServer(5);
+        String secret = "build-bot-secret-0123456789abcdef";
+        ClientOptions options = options(server, "bot").author(secret);
+        assertTrue(!options.toString().contains(secret), options.toString());
+        try (RemoteDocument bot = Concord.connect(SERVER, "doc", options)) {
+            bot.append("generated");
+            bot.awaitAcknowledged(TIMEOUT);
+            bot.reconnect();
+            bot.append(" again");
+            bot.awaitAcknowledged(TIMEOUT);
+        }
+        assertTrue(server.joins.size() >= 2, "joins: " + server.joins.size());
+        server.joins.forEach(j -> assertEquals(secret, j.author()));
+        InMemoryServer other = new InMemoryServer(6);
+        try (RemoteDocument anonymous = Concord.connect(SERVER, "doc", options(other, "anon"))) {
+            assertEquals(null, other.joins.get(0).author());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ClientOptions.defaults().author("short"));
+        assertThrows(IllegalArgumentException.class, () -> ClientOptions.defaults().author("not a secret: spaces and colons"));
+        assertEquals(null, ClientOptions.defaults().author(secret).author(null).author());
+    }
+
+    @Test
     void aRateLimitedConnectionIsRenewedAndItsEditStillCountsOnce() throws Exception {
         InMemoryServer server = new InMemoryServer(5);
         try (RemoteDocument doc = Concord.connect(SERVER, "doc", options(server, "a"))) {
