@@ -9,11 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.tyrus.client.ClientManager;
 
@@ -46,18 +41,8 @@ final class FrameLoad {
                 }
             }
         }
-        ScheduledExecutorService typists = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "typist");
-            t.setDaemon(true);
-            return t;
-        });
-        Random seeds = new Random(s.seed());
-        long periodNanos = (long) (1e9 / s.rate());
-        List<ScheduledFuture<?>> typing = new ArrayList<>();
-        for (Member w : writers) {
-            typing.add(typists.scheduleAtFixedRate(() -> w.send(sent), seeds.nextLong(periodNanos), periodNanos,
-                    TimeUnit.NANOSECONDS));
-        }
+        Typing typing = new Typing(s.rate(), s.seed());
+        writers.forEach(w -> typing.start(w, (writer, random) -> writer.send(sent)));
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         long sentBefore = sent.get();
         Window window = Window.open(server);
@@ -66,9 +51,7 @@ final class FrameLoad {
         metrics.recording = false;
         double elapsed = window.close();
         long edits = sent.get() - sentBefore;
-        typing.forEach(f -> f.cancel(false));
-        typists.shutdown();
-        typists.awaitTermination(5, TimeUnit.SECONDS);
+        typing.close();
         for (Session session : sessions) {
             try {
                 session.close();

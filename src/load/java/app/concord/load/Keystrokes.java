@@ -3,11 +3,6 @@ package app.concord.load;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 
 /**
@@ -57,28 +52,15 @@ final class Keystrokes {
             }
             docs.add(members);
         }
-        ScheduledExecutorService typists = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "typist");
-            t.setDaemon(true);
-            return t;
-        });
-        Random seeds = new Random(s.seed());
-        long periodNanos = (long) (1e9 / s.rate());
-        List<ScheduledFuture<?>> typing = new ArrayList<>();
-        for (LoadClient w : writers) {
-            Random random = new Random(seeds.nextLong());
-            typing.add(typists.scheduleAtFixedRate(() -> w.type(random), random.nextLong(periodNanos), periodNanos,
-                    TimeUnit.NANOSECONDS));
-        }
+        Typing typing = new Typing(s.rate(), s.seed());
+        writers.forEach(w -> typing.start(w, LoadClient::type));
         Thread.sleep((long) (s.warmupSeconds() * 1000));
         Window window = Window.open(server);
         metrics.recording = true;
         Thread.sleep((long) (s.seconds() * 1000));
         metrics.recording = false;
         double elapsed = window.close();
-        typing.forEach(f -> f.cancel(false));
-        typists.shutdown();
-        typists.awaitTermination(5, TimeUnit.SECONDS);
+        typing.close();
         boolean converged = converge(docs, 30_000);
         docs.forEach(members -> members.forEach(LoadClient::close));
 

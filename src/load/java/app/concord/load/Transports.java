@@ -6,10 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 
 /**
@@ -102,27 +98,19 @@ final class Transports {
             }
         }
 
-        ScheduledExecutorService typists = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "typist");
-            t.setDaemon(true);
-            return t;
-        });
-        Random seeds = new Random(s.seed());
-        long periodNanos = (long) (1e9 / s.rate());
-        List<ScheduledFuture<?>> tasks = new ArrayList<>();
+        Typing typing = new Typing(s.rate(), s.seed());
         for (Side side : List.of(ws, fallback)) {
             for (Member w : side.writers) {
-                Random random = new Random(seeds.nextLong());
-                tasks.add(typists.scheduleAtFixedRate(() -> {
+                typing.start(w, (writer, random) -> {
                     if (side.typing) {
-                        w.type(random);
+                        writer.type(random);
                     }
-                }, random.nextLong(periodNanos), periodNanos, TimeUnit.NANOSECONDS));
+                });
             }
         }
         List<Member> everyone = List.of(ws, fallback).stream().flatMap(side -> side.docs.stream())
                 .flatMap(List::stream).toList();
-        tasks.add(typists.scheduleAtFixedRate(() -> everyone.forEach(Member::ping), 20, 20, TimeUnit.SECONDS));
+        typing.every(20, () -> everyone.forEach(Member::ping));
 
         Report r = new Report().put("mode", "transports").put("docsPerTransport", s.docs())
                 .put("writersPerDoc", s.writers()).put("keysPerSecondPerWriter", s.rate())
@@ -161,9 +149,7 @@ final class Transports {
         Thread.sleep((long) (phaseSeconds * 1000));
         window(r, "fallbackOnly", start, Reading.take(server, ws, fallback), server);
 
-        tasks.forEach(f -> f.cancel(false));
-        typists.shutdown();
-        typists.awaitTermination(5, TimeUnit.SECONDS);
+        typing.close();
         boolean converged = converge(ws.docs, 30_000) & converge(fallback.docs, 30_000);
         everyone.forEach(Member::close);
         int errors = ws.metrics.errors.size() + fallback.metrics.errors.size();
