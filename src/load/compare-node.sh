@@ -31,19 +31,14 @@ RUNS_FILE=$OUT/$KIND-$STAMP.jsonl; WORK=$(mktemp -d /tmp/compare-node-XXXX)
 export CONCORD_CONNECTIONS_PER_MINUTE_PER_ADDRESS=1000000 CONCORD_MAX_CONNECTIONS_PER_DOCUMENT=100000 \
        CONCORD_OPS_PER_SECOND=100000 CONCORD_OPS_BURST=100000
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-pid_on() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
+# shellcheck source=src/load/common.sh
+. "$ROOT/src/load/common.sh"
 await_port() { # port seconds what
   for _ in $(seq 1 "$2"); do [ -n "$(pid_on "$1")" ] && return; sleep 1; done
   echo "$3 did not start on port $1; see $WORK" >&2; exit 1
 }
 
-# The load tool, compiled once and run from a copy, so that the run command's build cannot touch it.
-log "building the load tool"
-(cd "$ROOT" && ./mvnw -q -B -Pload test-compile && ./mvnw -q -B -Pload dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" > /dev/null)
-cp -r "$ROOT/target/test-classes" "$WORK/load-classes"; cp -r "$ROOT/target/classes" "$WORK/main-classes"
-load() { java -Xmx2g -cp "$WORK/load-classes:$WORK/main-classes:$(cat "$WORK/classpath.txt")" app.concord.load.LoadTool "$@"; }
+build_load_tool
 
 MAVEN=; NODE=
 stop() {

@@ -15,18 +15,16 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PORT=${FLOOR_PORT:-18781}; WARMUP_SECONDS=${WARMUP_SECONDS:-120}
 OUT=$ROOT/target/compare-node; mkdir -p "$OUT"
 RUNS_FILE=$OUT/floor-$KIND-$(date -u +%Y%m%dT%H%M%SZ).jsonl; WORK=$(mktemp -d /tmp/container-floor-XXXX)
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-pid_on() { ss -ltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
+# shellcheck source=src/load/common.sh
+. "$ROOT/src/load/common.sh"
 # -Dname=value of the pom, as the run profiles use it
 pom() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
 
-log "building the load tool, the floor WAR and the servers"
-(cd "$ROOT" && ./mvnw -q -B package -DskipTests && ./mvnw -q -B -Pload test-compile \
-  && ./mvnw -q -B -Pload dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" > /dev/null)
+log "building the servers and the floor WAR"
+(cd "$ROOT" && ./mvnw -q -B package -DskipTests)
 [ "$KIND" = wildfly ] && (cd "$ROOT" && ./mvnw -q -B dependency:unpack@unpack-wildfly -Dwildfly.skip=false)
-cp -r "$ROOT/target/test-classes" "$WORK/load-classes"; cp -r "$ROOT/target/classes" "$WORK/main-classes"
+build_load_tool
 CP=$WORK/load-classes:$WORK/main-classes:$(cat "$WORK/classpath.txt")
-load() { java -Xmx2g -cp "$CP" app.concord.load.LoadTool "$@"; }
 mkdir -p "$WORK/war/WEB-INF/classes"
 javac -d "$WORK/war/WEB-INF/classes" -cp "$CP" "$ROOT/src/load/floor/app/concord/floor/FloorEndpoint.java" \
   "$ROOT/src/main/java/app/concord/documents/control/ContextProviderLookupCache.java"
