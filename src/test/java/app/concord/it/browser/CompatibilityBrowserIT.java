@@ -136,6 +136,11 @@ public class CompatibilityBrowserIT {
         assertThat(bob.locator("#status")).not().containsText("compatibility");
         assertThat(ada.locator("#peers .peer")).hasText("Bob");
         assertThat(bob.locator("#peers .peer")).hasText("Ada");
+        // A line both see first, so that the start (Bob's) and the end (Ada's) are two places:
+        // in an empty document both would type at one, and keystrokes typed at the same moment
+        // at the same place may interleave, as in any editor that merges concurrent typing.
+        typeAtEnd(ada, "|");
+        assertThat(bob.locator(".cm-content")).containsText("|");
         for (int round = 0; round < 5; round++) {
             typeAtEnd(ada, " ada" + round);
             bob.locator(".cm-content").focus();
