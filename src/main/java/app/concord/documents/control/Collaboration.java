@@ -36,12 +36,16 @@ import javax.sql.DataSource;
  * Wires the collaboration core into the container: the durable store (on the database that
  * {@link DatabaseLocator} finds, its schema brought up to date), a commit thread from
  * the container's thread factory, the managed executors for closes and eviction, the
- * limits from the environment, and the periodic eviction of idle documents.
+ * limits from the environment, the periodic eviction of idle documents, and the database's
+ * upkeep on a thread of its own.
  */
 @ApplicationScoped
 public class Collaboration {
 
     private static final System.Logger LOG = System.getLogger(Collaboration.class.getName());
+
+    /** How often the database's upkeep runs ({@link JdbcDocumentStore#upkeep()}). */
+    private static final long UPKEEP_MILLIS = 250;
 
     @Resource
     ManagedExecutorService executor;
@@ -63,6 +67,7 @@ public class Collaboration {
     private ExecutorService commits;
     private ThreadPoolExecutor frameWriter;
     private ScheduledThreadPoolExecutor timers;
+    private ScheduledThreadPoolExecutor upkeep;
     private ClassLoader sendingLoader;
     private DocumentStore store;
     private RevisionNotices notices;
@@ -93,6 +98,10 @@ public class Collaboration {
         if (store instanceof JdbcDocumentStore database) {
             notices = new RevisionNotices(database::listening, documents, followerRecheckMillis());
             threads.newThread(notices).start();
+            // Its own thread: the upkeep of an H2 file holds up H2's commits for a moment, and
+            // a managed executor would capture the context for every run.
+            upkeep = new ScheduledThreadPoolExecutor(1, threads);
+            upkeep.scheduleWithFixedDelay(database::upkeep, UPKEEP_MILLIS, UPKEEP_MILLIS, TimeUnit.MILLISECONDS);
         }
         long period = Math.max(1, Math.min(30, documents.limits().idleSeconds() / 2));
         eviction = scheduler.scheduleWithFixedDelay(documents::evictIdle, period, period, TimeUnit.SECONDS);
@@ -235,6 +244,14 @@ public class Collaboration {
         }
         if (notices != null) {
             notices.stop();
+        }
+        if (upkeep != null) {
+            upkeep.shutdown();
+            try {
+                upkeep.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (store instanceof AutoCloseable closeable) {
             try {

@@ -19,12 +19,22 @@ import javax.sql.DataSource;
  * @param listening opens a connection to hold for listening to other servers' notices (see
  *                  {@link RevisionNotices}), outside Concord's pool where it can; null for a
  *                  database that no other server shares (H2)
+ * @param upkeep    what the database needs done a few times a second while Concord uses it: for
+ *                  an H2 file, {@link H2FileUpkeep}; nothing for the others
  */
 record Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
-        Callable<Connection> listening) {
+        Callable<Connection> listening, Runnable upkeep) {
+
+    /** A database that needs no upkeep. */
+    static final Runnable NO_UPKEEP = () -> { };
 
     Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose) {
-        this(dataSource, dialect, description, durable, onClose, null);
+        this(dataSource, dialect, description, durable, onClose, null, NO_UPKEEP);
+    }
+
+    Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
+            Callable<Connection> listening) {
+        this(dataSource, dialect, description, durable, onClose, listening, NO_UPKEEP);
     }
 
     /** The SQL dialects Concord's migrations are written for. */

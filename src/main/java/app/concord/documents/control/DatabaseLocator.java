@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * <li>{@code concord.datasource}: the JNDI name of a datasource the operator configured;</li>
  * <li>the server's default datasource ({@code java:comp/DefaultDataSource}) when it keeps data:
  * PostgreSQL, or an H2 file outside the temporary folder, which is made durable with
- * {@code SET WRITE_DELAY 0} (H2 otherwise writes a commit up to half a second later);</li>
+ * {@code SET WRITE_DELAY 0} (H2 otherwise writes a commit up to half a second later) and kept
+ * near the size of its data by {@link H2FileUpkeep};</li>
  * <li>else Concord's own H2 file database in the data folder ({@code concord.data}): for a
  * default datasource that is in memory (stock WildFly), in the temporary folder (Payara Micro
  * without {@code --rootdir}), or of a kind Concord has no schema for.</li>
@@ -243,7 +244,8 @@ final class DatabaseLocator {
             return new Database(dataSource, Database.Dialect.H2,
                     where + " [not durable: H2 may write a commit up to 500 ms late]", false, onClose);
         }
-        return new Database(dataSource, Database.Dialect.H2, where, true, onClose);
+        H2FileUpkeep upkeep = new H2FileUpkeep(dataSource, where, H2FileUpkeep.RETENTION_MILLIS);
+        return new Database(dataSource, Database.Dialect.H2, where, true, onClose, null, upkeep);
     }
 
     /** A JDBC URL fit for a log: no password parameter. */

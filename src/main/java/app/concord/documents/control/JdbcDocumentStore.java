@@ -328,6 +328,17 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         return d != null && d.durable();
     }
 
+    /**
+     * Does what the database needs done a few times a second while it is in use (see
+     * {@link Database#upkeep()}); nothing until it is open. Call from one thread.
+     */
+    public void upkeep() {
+        Database d = database;
+        if (d != null) {
+            d.upkeep().run();
+        }
+    }
+
     /** The database once it is open, else null. */
     Database openedDatabase() {
         return database;
