@@ -230,11 +230,16 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         return last;
     }
 
+    /**
+     * Reads the document's revisions by the key, newest first: the op log has no index on
+     * clients, since every commit would write it for a look-up this rare (a resent operation
+     * older than those a live document keeps in memory).
+     */
     @Override
     public OptionalInt revisionOf(String docId, String client, long seq) {
         return withConnection(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT revision FROM concord_revision"
-                    + " WHERE doc_id = ? AND client_id = ? AND seq = ?")) {
+                    + " WHERE doc_id = ? AND client_id = ? AND seq = ? ORDER BY revision DESC FETCH FIRST 1 ROWS ONLY")) {
                 s.setString(1, docId);
                 s.setString(2, client);
                 s.setLong(3, seq);

@@ -41,9 +41,11 @@ final class SchemaMigrations {
     /** Each dialect's migrations, oldest first. */
     static List<String> migrations(Database.Dialect dialect) {
         return switch (dialect) {
-            case H2 -> List.of("V1__op_log_snapshots_read_only_links.sql", "V4__history_authorship_versions.sql");
+            case H2 -> List.of("V1__op_log_snapshots_read_only_links.sql", "V4__history_authorship_versions.sql",
+                    "V5__op_log_without_client_seq_index.sql");
             case POSTGRESQL -> List.of("V1__op_log_snapshots_read_only_links.sql",
-                    "V2__text_in_rows_snapshots_as_utf8.sql", "V4__history_authorship_versions.sql");
+                    "V2__text_in_rows_snapshots_as_utf8.sql", "V4__history_authorship_versions.sql",
+                    "V5__op_log_without_client_seq_index.sql");
         };
     }
 

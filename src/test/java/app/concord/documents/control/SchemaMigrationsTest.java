@@ -67,7 +67,7 @@ class SchemaMigrationsTest {
         }
         Database database = h2(folder);
         try {
-            assertEquals("4", SchemaMigrations.migrate(database));
+            assertEquals("5", SchemaMigrations.migrate(database));
             JdbcDocumentStore store = JdbcDocumentStore.over(database);
 
             StoredDocument alpha = store.load("fixture-alpha");
@@ -87,11 +87,14 @@ class SchemaMigrationsTest {
 
             String readOnly = store.readOnlyId("fixture-alpha");
             assertEquals(Optional.of("fixture-alpha"), store.documentOf(readOnly));
-            assertEquals(List.of("1", "4"), applied(database));
+            assertEquals(List.of("1", "4", "5"), applied(database));
+            assertEquals(List.of(0L), query(database, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE TABLE_NAME = 'CONCORD_REVISION' AND INDEX_TYPE_NAME <> 'PRIMARY KEY'"),
+                    "the op log is indexed by its key only");
 
             // The upgraded database takes new revisions, and migrating again changes nothing.
-            assertEquals("4", SchemaMigrations.migrate(database));
-            assertEquals(List.of("1", "4"), applied(database));
+            assertEquals("5", SchemaMigrations.migrate(database));
+            assertEquals(List.of("1", "4", "5"), applied(database));
         } finally {
             database.onClose().close();
         }
@@ -110,7 +113,7 @@ class SchemaMigrationsTest {
             SchemaTooNewException refused = assertThrows(SchemaTooNewException.class,
                     () -> SchemaMigrations.migrate(database));
             assertTrue(refused.getMessage().contains("version 99"), refused.getMessage());
-            assertEquals(List.of("1", "4", "99"), applied(database));
+            assertEquals(List.of("1", "4", "5", "99"), applied(database));
             assertEquals("as it was", JdbcDocumentStore.over(database).load("kept").snapshotText());
         } finally {
             database.onClose().close();
@@ -123,7 +126,7 @@ class SchemaMigrationsTest {
         try {
             execute(database, "CREATE TABLE ejb__timer__tbl (id INT PRIMARY KEY)");
             SchemaMigrations.migrate(database);
-            assertEquals(List.of("0", "1", "4"), applied(database));
+            assertEquals(List.of("0", "1", "4", "5"), applied(database));
             assertEquals(0, JdbcDocumentStore.over(database).load("new").rev());
         } finally {
             database.onClose().close();
@@ -155,7 +158,7 @@ class SchemaMigrationsTest {
                         // "café " and U+0000, in UTF-8
                         "INSERT INTO concord_snapshot VALUES ('d', 1, lo_from_bytea(0, decode('636166c3a92000', 'hex')))");
 
-                assertEquals("4", SchemaMigrations.migrate(database));
+                assertEquals("5", SchemaMigrations.migrate(database));
 
                 JdbcDocumentStore store = JdbcDocumentStore.over(database);
                 StoredDocument d = store.load("d");
@@ -163,7 +166,7 @@ class SchemaMigrationsTest {
                 assertEquals("caf\u00e9 \u0000!", text(d));
                 assertEquals("caf\u00e9 \u0000", store.revisions("d", 0, 1).get(0).operation().apply(""));
                 assertEquals(List.of(0L), query(database, "SELECT COUNT(*) FROM pg_largeobject_metadata"));
-                assertEquals(List.of("1", "2", "4"), applied(database));
+                assertEquals(List.of("1", "2", "4", "5"), applied(database));
             } finally {
                 database.onClose().close();
             }
