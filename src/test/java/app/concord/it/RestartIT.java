@@ -1,6 +1,7 @@
 package app.concord.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.client.ConcordException;
@@ -111,6 +112,11 @@ class RestartIT {
                     acknowledged.addAll(h.acknowledgedBeforeTheDrop);
                 }
             }
+            // H2's file stays near its data only if Concord reaches the engine (H2FileUpkeep),
+            // Payara's own H2 behind its default datasource (STOCK_WITH_ROOT_DIR) included.
+            String firstLog = Files.readString(work.resolve("first").resolve("server.log"));
+            assertTrue(firstLog.contains("event=store-open"), "the server's log is not where it was looked for");
+            assertFalse(firstLog.contains("cannot reach the H2 engine"), "the H2 file's upkeep did not run");
             try (ServerProcess second = ServerProcess.start(setup, work.resolve("second"), data, port, LIMITS, START)) {
                 String recovered = text(second, doc);
                 for (String token : acknowledged) {
