@@ -26,7 +26,7 @@ import javax.sql.DataSource;
  * <li>the server's default datasource ({@code java:comp/DefaultDataSource}) when it keeps data:
  * PostgreSQL, or an H2 file outside the temporary folder, which is made durable with
  * {@code SET WRITE_DELAY 0} (H2 otherwise writes a commit up to half a second later) and kept
- * near the size of its data by {@link H2FileUpkeep};</li>
+ * from growing with every commit by {@link H2FileUpkeep};</li>
  * <li>else Concord's own H2 file database in the data folder ({@code concord.data}): for a
  * default datasource that is in memory (stock WildFly), in the temporary folder (Payara Micro
  * without {@code --rootdir}), or of a kind Concord has no schema for.</li>

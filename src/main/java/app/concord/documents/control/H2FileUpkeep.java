@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Keeps an H2 file database near the size of its data while people type, and its file on the
- * disk. Run it a few times a second for as long as the database is in use.
+ * Keeps an H2 file database from growing with every commit while people type, and its file on
+ * the disk. Run it a few times a second for as long as the database is in use.
  * <p>
  * H2 (its MVStore) never overwrites a page in place: each commit appends a chunk holding the
  * pages it changed, and a chunk's space is reused only once none of its pages is current and
@@ -18,13 +18,13 @@ import javax.sql.DataSource;
  * last form of a leaf of the op log that filled up), so the file grows with every commit
  * however little data it holds. H2 moves such pages out of old chunks only in its background
  * housekeeping, which the write delay off turns off and which, under steady writing, never finds
- * the file idle enough to do it anyway (BENCHMARKS.md: gigabytes within minutes of typing, for
- * megabytes of data). So each {@link #run()}:
+ * the file idle enough to do it anyway (BENCHMARKS.md, "The H2 file and the durable commit").
+ * So each {@link #run()}:
  * <ul>
  * <li>writes the current pages of the emptiest chunks older than the retention time anew
  * ({@code MVStore.compact}: the rewrite H2's own housekeeping does beside commits), so that
- * those chunks empty and their space is reused; at most {@link #REWRITE_BYTES} a run, which
- * holds up commits for a few milliseconds at most;</li>
+ * those chunks empty and their space is reused; at most {@link #REWRITE_BYTES} of pages a run,
+ * since H2 holds up commits while it rewrites (for milliseconds; tens at worst, measured);</li>
  * <li>once a second, forces what was written to the disk. H2 assumes that the disk holds
  * whatever is older than its retention time when it overwrites a free chunk; forcing the
  * file every second makes that true for a retention time of {@link #RETENTION_MILLIS} ms,
@@ -50,6 +50,8 @@ final class H2FileUpkeep implements Runnable {
     static final int REWRITE_BELOW_FILL_PERCENT = 80;
 
     private static final long SYNC_EVERY_NANOS = 1_000_000_000L;
+
+    private static final String H2_CONNECTION = "org.h2.jdbc.JdbcConnection";
 
     private final DataSource dataSource;
     private final String where;
@@ -113,8 +115,6 @@ final class H2FileUpkeep implements Runnable {
         }
         return call(call(call(session, "getDatabase"), "getStore"), "getMvStore");
     }
-
-    private static final String H2_CONNECTION = "org.h2.jdbc.JdbcConnection";
 
     /** The driver's connection under a pool's wrappers, or null. */
     private static Object h2Connection(Connection pooled) throws ReflectiveOperationException {
