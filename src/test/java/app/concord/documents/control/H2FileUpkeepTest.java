@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Concord's own H2 file written as the group commit writes it (a small transaction at a time,
- * the write delay off) grows with every commit; with its upkeep it stays near its data, and
- * the upkeep running beside commits loses none of them, even across a crash.
+ * the write delay off) grows with every commit; with its upkeep (here with no retention time) it
+ * stays near its data, and the upkeep running beside commits loses none of them, even across a
+ * crash.
  */
 class H2FileUpkeepTest {
 
