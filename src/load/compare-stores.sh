@@ -18,9 +18,8 @@ OUT=$ROOT/target/compare-stores; mkdir -p "$OUT"
 RUNS_FILE=$OUT/$KIND-$(date -u +%Y%m%dT%H%M%SZ).jsonl; WORK=$(mktemp -d /tmp/compare-stores-XXXX)
 # shellcheck source=src/load/common.sh
 . "$ROOT/src/load/common.sh"
-pom() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
-LIMITS=(CONCORD_CONNECTIONS_PER_MINUTE_PER_ADDRESS=1000000 CONCORD_MAX_CONNECTIONS_PER_DOCUMENT=100000
-        CONCORD_OPS_PER_SECOND=100000 CONCORD_OPS_BURST=100000)
+export CONCORD_CONNECTIONS_PER_MINUTE_PER_ADDRESS=1000000 CONCORD_MAX_CONNECTIONS_PER_DOCUMENT=100000 \
+       CONCORD_OPS_PER_SECOND=100000 CONCORD_OPS_BURST=100000
 
 log "building the WAR and the servers"
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
@@ -30,20 +29,8 @@ build_load_tool
 
 start() { # store port
   local dir=$WORK/$1
-  mkdir -p "$dir"
-  if [ "$KIND" = payara ]; then
-    # shellcheck disable=SC2046
-    (cd "$dir" && env "${LIMITS[@]}" CONCORD_STORE="$1" java $(pom payara.jvmArgs) -Dconcord.data="$dir/data" \
-      -Dconcord.host=127.0.0.1 -jar "$ROOT/target/payara-micro.jar" --nohazelcast --disablephonehome \
-      --prebootcommandfile "$ROOT/server-config/pre-boot-commands.asadmin" \
-      --deploy "$WORK/concord.war" --contextroot / --port "$2" > "$dir/server.log" 2>&1) &
-  else
-    local wildfly; wildfly=$ROOT/target/wildfly-$(pom wildfly.version)
-    cp -r "$wildfly/standalone" "$dir/standalone"; cp "$WORK/concord.war" "$dir/standalone/deployments/ROOT.war"
-    (cd "$dir" && env "${LIMITS[@]}" CONCORD_STORE="$1" JBOSS_HOME="$wildfly" JBOSS_JAVA_SIZING="$(pom wildfly.javaSizing)" \
-      LAUNCH_JBOSS_IN_BACKGROUND=true "$wildfly/bin/standalone.sh" -Djboss.server.base.dir="$dir/standalone" \
-      -Djboss.socket.binding.port-offset=$(($2 - 8080)) -Dconcord.data="$dir/data" > "$dir/server.log" 2>&1) &
-  fi
+  CONCORD_STORE="$1" PREBOOT="$ROOT/server-config/pre-boot-commands.asadmin" \
+    start_server "$KIND" "$WORK/concord.war" "$2" "$dir" -Dconcord.data="$dir/data" -Dconcord.host=127.0.0.1
   for _ in $(seq 1 150); do curl -s "localhost:$2/health/ready" | grep -q '"database"' && return; sleep 2; done
   echo "the $1 server on port $2 did not start; see $dir/server.log" >&2; exit 1
 }

@@ -17,8 +17,6 @@ OUT=$ROOT/target/compare-node; mkdir -p "$OUT"
 RUNS_FILE=$OUT/floor-$KIND-$(date -u +%Y%m%dT%H%M%SZ).jsonl; WORK=$(mktemp -d /tmp/container-floor-XXXX)
 # shellcheck source=src/load/common.sh
 . "$ROOT/src/load/common.sh"
-# -Dname=value of the pom, as the run profiles use it
-pom() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
 
 log "building the servers and the floor WAR"
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
@@ -32,19 +30,9 @@ javac -d "$WORK/war/WEB-INF/classes" -cp "$CP" "$ROOT/src/load/floor/app/concord
 
 SERVER=
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true' EXIT
-if [ "$KIND" = payara ]; then
-  # shellcheck disable=SC2046
-  (cd "$WORK" && exec java $(pom payara.jvmArgs) -jar "$ROOT/target/payara-micro.jar" --nohazelcast --disablephonehome \
-     --deploy "$WORK/floor.war" --contextroot / --port "$PORT" > "$WORK/server.log" 2>&1) &
-else
-  WILDFLY=$ROOT/target/wildfly-$(pom wildfly.version)
-  cp -r "$WILDFLY/standalone" "$WORK/standalone"; cp "$WORK/floor.war" "$WORK/standalone/deployments/ROOT.war"
-  (cd "$WORK" && JBOSS_HOME=$WILDFLY JBOSS_JAVA_SIZING="$(pom wildfly.javaSizing)" LAUNCH_JBOSS_IN_BACKGROUND=true \
-     exec "$WILDFLY/bin/standalone.sh" -Djboss.server.base.dir="$WORK/standalone" \
-     -Djboss.socket.binding.port-offset=$((PORT - 8080)) > "$WORK/server.log" 2>&1) &
-fi
+start_server "$KIND" "$WORK/floor.war" "$PORT" "$WORK/server"
 for _ in $(seq 1 300); do SERVER=$(pid_on "$PORT"); [ -n "$SERVER" ] && break; sleep 1; done
-[ -n "$SERVER" ] || { echo "the floor server did not start; see $WORK/server.log" >&2; exit 1; }
+[ -n "$SERVER" ] || { echo "the floor server did not start; see $WORK/server/server.log" >&2; exit 1; }
 until curl -s -o /dev/null "localhost:$PORT/"; do sleep 1; done; sleep 5   # the WAR deployed
 
 FRAMES=(--url "ws://127.0.0.1:$PORT" --pid "$SERVER" --docs 5 --writers 10 --rate 20 --listeners 1)
