@@ -1,6 +1,7 @@
 package app.concord.documents.control;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,20 +22,33 @@ import javax.sql.DataSource;
  *                  database that no other server shares (H2)
  * @param upkeep    what the database needs done a few times a second while Concord uses it: for
  *                  an H2 file, {@link H2FileUpkeep}; nothing for the others
+ * @param journal   the folder of the {@link CommitJournal} that takes commits before the database
+ *                  does ({@link WriteBehind}), for a database that only this store writes and that
+ *                  lives beside that folder (Concord's own H2 file); null for the others
  */
 record Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
-        Callable<Connection> listening, Runnable upkeep) {
+        Callable<Connection> listening, Runnable upkeep, Path journal) {
 
     /** A database that needs no upkeep. */
     static final Runnable NO_UPKEEP = () -> { };
 
     Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose) {
-        this(dataSource, dialect, description, durable, onClose, null, NO_UPKEEP);
+        this(dataSource, dialect, description, durable, onClose, null, NO_UPKEEP, null);
     }
 
     Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
             Callable<Connection> listening) {
-        this(dataSource, dialect, description, durable, onClose, listening, NO_UPKEEP);
+        this(dataSource, dialect, description, durable, onClose, listening, NO_UPKEEP, null);
+    }
+
+    Database(DataSource dataSource, Dialect dialect, String description, boolean durable, AutoCloseable onClose,
+            Callable<Connection> listening, Runnable upkeep) {
+        this(dataSource, dialect, description, durable, onClose, listening, upkeep, null);
+    }
+
+    /** This database with commits journaled in {@code folder} first. */
+    Database withJournal(Path folder) {
+        return new Database(dataSource, dialect, description, durable, onClose, listening, upkeep, folder);
     }
 
     /** The SQL dialects Concord's migrations are written for. */

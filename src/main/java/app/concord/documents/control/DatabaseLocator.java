@@ -27,9 +27,10 @@ import javax.sql.DataSource;
  * PostgreSQL, or an H2 file outside the temporary folder, which is made durable with
  * {@code SET WRITE_DELAY 0} (H2 otherwise writes a commit up to half a second later) and kept
  * from growing with every commit by {@link H2FileUpkeep};</li>
- * <li>else Concord's own H2 file database in the data folder ({@code concord.data}): for a
- * default datasource that is in memory (stock WildFly), in the temporary folder (Payara Micro
- * without {@code --rootdir}), or of a kind Concord has no schema for.</li>
+ * <li>else Concord's own H2 file database in the data folder ({@code concord.data}), with a
+ * {@link CommitJournal} beside it: for a default datasource that is in memory (stock WildFly),
+ * in the temporary folder (Payara Micro without {@code --rootdir}), or of a kind Concord has no
+ * schema for.</li>
  * </ol>
  * A datasource the operator names explicitly is used even when it is not durable; the store
  * then says so (log, readiness).
@@ -39,6 +40,9 @@ final class DatabaseLocator {
     private static final System.Logger LOG = System.getLogger(DatabaseLocator.class.getName());
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
+
+    /** The folder of the commit journal of Concord's own H2 file, in the data folder. */
+    static final String JOURNAL_FOLDER = "concord-journal";
 
     /** JNDI name of the Jakarta EE default datasource. */
     static final String DEFAULT_DATASOURCE = "java:comp/DefaultDataSource";
@@ -163,7 +167,8 @@ final class DatabaseLocator {
         };
         String where = "H2 file " + folder.resolve("concord.mv.db") + " (Concord's own: " + reason + ")";
         try {
-            return h2(pool, where, H2Kind.FILE, shutdown);
+            // Only this server opens the file (H2 locks it), so commits may reach it through a journal.
+            return h2(pool, where, H2Kind.FILE, shutdown).withJournal(folder.resolve(JOURNAL_FOLDER));
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * pages it changed, and a chunk's space is reused only once none of its pages is current and
  * H2's retention time has passed since it was written. With the write delay off, which is what
  * puts a commit in the file before Concord acknowledges it ({@link DatabaseLocator}), every
- * group commit is such a chunk, and nearly every chunk keeps some page current for good (the
+ * commit is such a chunk (every group commit where there is no {@link CommitJournal}; a few a
+ * second where there is), and nearly every chunk keeps some page current for good (the
  * last form of a leaf of the op log that filled up), so the file grows with every commit
  * however little data it holds. H2 moves such pages out of old chunks only in its background
  * housekeeping, which the write delay off turns off and which, under steady writing, never finds

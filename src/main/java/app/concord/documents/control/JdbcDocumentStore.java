@@ -38,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * snapshot row per document and the read-only links, in the tables of
  * {@code db/migration}. A batch is one local transaction written with JDBC batch inserts, so
  * a failed batch leaves nothing behind and a stored one is durable when {@link #commit}
- * returns (on a database that {@link Database#durable() is durable}).
+ * returns (on a database that {@link Database#durable() is durable}). On a database with a
+ * {@link Database#journal() journal} (Concord's own H2 file), a batch is durable once in the
+ * journal, and reaches the database with others a few times a second ({@link WriteBehind}):
+ * every read first writes what the journal holds.
  *
  * <p>The database is opened, and its schema migrated, on first use rather than at startup,
  * and again after a failed attempt (at most every {@link #RETRY_OPEN_MILLIS} ms): a database
@@ -64,6 +67,8 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
 
     private final Callable<Database> opener;
     private final JdbcHistoryStore history = new JdbcHistoryStore(this);
+    /** Set before {@link #database}, for a database with a journal: whoever sees the one sees the other. */
+    private volatile WriteBehind writeBehind;
     private volatile Database database;
     private volatile String problem = "not opened yet";
     private final ReentrantLock opening = new ReentrantLock();
@@ -134,42 +139,60 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     }
 
     /**
-     * Writes the whole batch in one transaction. Only the newest snapshot of each document
-     * is written. A revision that does not follow the stored ones, or that another writer
-     * stored first (the key catches that), fails the batch as a whole.
+     * Writes the whole batch in one transaction, or, on a database with a journal, appends it
+     * to the journal ({@link WriteBehind}). Only the newest snapshot of each document is
+     * written. A revision that does not follow the stored ones, or that another writer stored
+     * first (the key catches that), fails the batch as a whole.
      */
     @Override
     public void commit(List<Commit> batch) {
         if (batch.isEmpty()) {
             return;
         }
+        Database d = database();
+        WriteBehind journaled = writeBehind;
+        long now = System.currentTimeMillis();
+        if (journaled != null) {
+            journaled.accept(batch, now);
+        } else {
+            store(d, List.of(new CommitJournal.Batch(batch, now)));
+        }
+    }
+
+    /** Writes {@code batches} in one transaction, each revision with its batch's commit time. */
+    private void store(Database d, List<CommitJournal.Batch> batches) {
+        List<Commit> batch = new ArrayList<>();
+        for (CommitJournal.Batch b : batches) {
+            batch.addAll(b.commits());
+        }
         Map<String, Integer> lastOfBatch = new HashMap<>();
         try {
-            inTransaction((c, dialect) -> {
+            transaction(d, (c, dialect) -> {
                 lastOfBatch.putAll(checkFollowsStoredRevisions(c, batch));
-                long now = System.currentTimeMillis();
                 Map<String, Commit> snapshots = new LinkedHashMap<>();
                 List<Commit> checkpoints = new ArrayList<>();
                 StringBuilder json = new StringBuilder();
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_revision (doc_id, revision, client_id,"
                         + " seq, ops_json, created_millis, author_id, inserted_json, added, removed)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (Commit commit : batch) {
-                        Revision r = commit.revision();
-                        json.setLength(0);
-                        JsonCodec.operation(r.operation(), json);
-                        insert.setString(1, commit.docId());
-                        insert.setInt(2, r.rev());
-                        insert.setString(3, r.client());
-                        insert.setLong(4, r.seq());
-                        insert.setString(5, json.toString());
-                        insert.setLong(6, now);
-                        JdbcHistoryStore.setAuthorship(insert, 7, r);
-                        insert.addBatch();
-                        if (commit.snapshot() != null) {
-                            snapshots.put(commit.docId(), commit);
-                            if (commit.checkpoint() && commit.authorship() != null) {
-                                checkpoints.add(commit);
+                    for (CommitJournal.Batch b : batches) {
+                        for (Commit commit : b.commits()) {
+                            Revision r = commit.revision();
+                            json.setLength(0);
+                            JsonCodec.operation(r.operation(), json);
+                            insert.setString(1, commit.docId());
+                            insert.setInt(2, r.rev());
+                            insert.setString(3, r.client());
+                            insert.setLong(4, r.seq());
+                            insert.setString(5, json.toString());
+                            insert.setLong(6, b.createdMillis());
+                            JdbcHistoryStore.setAuthorship(insert, 7, r);
+                            insert.addBatch();
+                            if (commit.snapshot() != null) {
+                                snapshots.put(commit.docId(), commit);
+                                if (commit.checkpoint() && commit.authorship() != null) {
+                                    checkpoints.add(commit);
+                                }
                             }
                         }
                     }
@@ -297,7 +320,7 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     @Override
     public boolean isAvailable() {
         try {
-            withConnection(c -> {
+            connected(database(), c -> {
                 try (Statement s = c.createStatement()) {
                     s.setQueryTimeout(PROBE_TIMEOUT_SECONDS);
                     try (ResultSet r = s.executeQuery("SELECT 1")) {
@@ -305,7 +328,8 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
                     }
                 }
             });
-            return true;
+            WriteBehind journaled = writeBehind;
+            return journaled == null || journaled.problem() == null;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "document store unavailable", e);
             return false;
@@ -317,7 +341,8 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         if (isAvailable()) {
             return null;
         }
-        String reason = problem;
+        WriteBehind journaled = writeBehind;
+        String reason = journaled != null && journaled.problem() != null ? journaled.problem() : problem;
         return reason != null ? reason : "the database does not answer";
     }
 
@@ -334,19 +359,28 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     }
 
     /**
-     * Does what the database needs done a few times a second while it is in use (see
-     * {@link Database#upkeep()}); nothing until it is open. Call from one thread.
+     * Does what the database needs done a few times a second while it is in use: writes what
+     * the journal took ({@link WriteBehind#upkeep()}), and {@link Database#upkeep()}; nothing
+     * until it is open. Call from one thread.
      */
     public void upkeep() {
         Database d = database;
         if (d != null) {
+            WriteBehind journaled = writeBehind;
+            if (journaled != null) {
+                journaled.upkeep();
+            }
             d.upkeep().run();
         }
     }
 
-    /** The database once it is open, else null. */
+    /** The database once it is open, else null; it holds every commit taken so far. */
     Database openedDatabase() {
-        return database;
+        Database d = database;
+        if (d != null) {
+            caughtUp();
+        }
+        return d;
     }
 
     /** Closes what Concord opened itself (its own H2 database, its pool); a container's datasource is left to it. */
@@ -354,6 +388,11 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     public void close() {
         Database d = database;
         database = null;
+        WriteBehind journaled = writeBehind;
+        writeBehind = null;
+        if (journaled != null) {
+            journaled.close();
+        }
         if (d != null) {
             try {
                 d.onClose().close();
@@ -479,8 +518,29 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         T on(Connection c, Database.Dialect dialect) throws SQLException;
     }
 
+    /** {@code work} on one connection, which sees every commit that {@link #commit} took. */
     <T> T withConnection(Work<T> work) {
         Database d = database();
+        caughtUp();
+        return connected(d, work);
+    }
+
+    /** {@code work} in one transaction, committed when it returns and rolled back when it throws; it sees every commit taken. */
+    <T> T inTransaction(DialectWork<T> work) {
+        Database d = database();
+        caughtUp();
+        return transaction(d, work);
+    }
+
+    /** Writes what the journal holds and the database does not, if there is a journal. */
+    private void caughtUp() {
+        WriteBehind journaled = writeBehind;
+        if (journaled != null) {
+            journaled.drain();
+        }
+    }
+
+    private <T> T connected(Database d, Work<T> work) {
         try (Connection c = d.dataSource().getConnection()) {
             return work.on(c);
         } catch (SQLException e) {
@@ -488,10 +548,9 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         }
     }
 
-    /** {@code work} in one transaction, committed when it returns and rolled back when it throws. */
-    <T> T inTransaction(DialectWork<T> work) {
-        Database.Dialect dialect = database().dialect();
-        return withConnection(c -> {
+    private <T> T transaction(Database d, DialectWork<T> work) {
+        Database.Dialect dialect = d.dialect();
+        return connected(d, c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.on(c, dialect);
@@ -537,6 +596,9 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             }
             try {
                 Database opened = opener.call();
+                if (opened.journal() != null) {
+                    writeBehind = journaled(opened);
+                }
                 database = opened;
                 problem = null;
                 return opened;
@@ -551,6 +613,44 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             }
         } finally {
             opening.unlock();
+        }
+    }
+
+    /**
+     * The commit journal of {@code opened}, with what an earlier run left in it and the
+     * database lacks waiting to be written; closes {@code opened} when the journal cannot be
+     * had, since writing past it would put later revisions before those it holds.
+     */
+    private WriteBehind journaled(Database opened) throws Exception {
+        try {
+            return WriteBehind.open(opened.journal(), new WriteBehind.Target() {
+                @Override
+                public int lastStored(String docId) {
+                    return connected(opened, c -> lastRevisionOf(c, docId));
+                }
+
+                @Override
+                public void store(List<CommitJournal.Batch> batches) {
+                    JdbcDocumentStore.this.store(opened, batches);
+                }
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                opened.onClose().close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static int lastRevisionOf(Connection c, String docId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT revision FROM concord_revision WHERE doc_id = ? ORDER BY revision DESC FETCH FIRST 1 ROWS ONLY")) {
+            s.setString(1, docId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getInt(1) : 0;
+            }
         }
     }
 

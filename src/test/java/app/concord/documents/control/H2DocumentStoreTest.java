@@ -1,6 +1,15 @@
 package app.concord.documents.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.concord.collab.StoredDocument;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +34,49 @@ class H2DocumentStoreTest extends JdbcDocumentStoreContract {
 
     private static DataSource noDataSource(String name) {
         throw new IllegalStateException("no datasource " + name);
+    }
+
+    /**
+     * Revisions are acknowledged once in the journal; a process that dies before writing them
+     * to the database leaves them there, and the next store to open the data folder writes them.
+     */
+    @Test
+    void revisionsInTheJournalOfAProcessThatDiedReachTheDatabaseAtTheNextOpen(@TempDir Path crashed) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), JournalCrash.class.getName(), crashed.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(output.contains("acknowledged " + JournalCrash.REVISIONS), output);
+        assertEquals(9, child.exitValue(), output);
+        Path journal = crashed.resolve(DatabaseLocator.JOURNAL_FOLDER);
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(journal)) {
+            segments = files.filter(p -> p.toString().endsWith(".journal")).toList();
+        }
+        assertFalse(segments.isEmpty(), "the revisions wait in the journal");
+        // The process died in the middle of appending one more batch, never acknowledged.
+        Files.write(segments.get(0), new byte[] {0, 0, 0, 42, 1, 2}, StandardOpenOption.APPEND);
+
+        JdbcDocumentStore reopened = new JdbcDocumentStore(() -> {
+            Database d = new DatabaseLocator(Map.of("data", crashed.toString())::get, H2DocumentStoreTest::noDataSource).locate();
+            SchemaMigrations.migrate(d);
+            return d;
+        });
+        try {
+            for (int d = 0; d < 3; d++) {
+                StoredDocument doc = reopened.load("doc" + d);
+                assertEquals(JournalCrash.REVISIONS / 3, doc.rev());
+                String text = replay(doc);
+                assertEquals(JournalCrash.REVISIONS / 3, text.length());
+                assertTrue(text.startsWith("1234567890123"), text);
+            }
+            try (Stream<Path> files = Files.list(journal)) {
+                assertEquals(0, files.filter(p -> p.toString().endsWith(".journal")).count(), "written, so deleted");
+            }
+        } finally {
+            reopened.close();
+        }
     }
 
     @Test

@@ -45,6 +45,8 @@ abstract class JdbcDocumentStoreContract extends DocumentStoreContract {
 
     @Override
     protected DocumentStore emptyStore() {
+        // One store on a database at a time, as in the server: a journal has one store.
+        closeStores();
         JdbcDocumentStore opened = open();
         sql("DELETE FROM concord_revision", "DELETE FROM concord_snapshot", "DELETE FROM concord_read_only",
                 "DELETE FROM concord_checkpoint", "DELETE FROM concord_author", "DELETE FROM concord_version");
