@@ -99,6 +99,7 @@ public class OperationsIT {
             assertTrue(moved(before, typing, "concord_commit_batch_revisions_sum") >= edits);
             assertTrue(typing.containsKey("concord_revisions_waiting_for_commit"));
             assertTrue(typing.containsKey("concord_outbox_frames"));
+            assertTrue(typing.containsKey("concord_journal_revisions_waiting"));
             assertTrue(typing.containsKey("concord_database_errors_total"));
             assertTrue(typing.keySet().stream().anyMatch(k -> k.startsWith("concord_build_info{")), "build info");
             assertTrue(typing.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")), "JVM memory");

@@ -96,6 +96,7 @@ public class Collaboration {
         origins = new OriginPolicy(Limits.setting("allowedOrigins"));
         addresses = new AddressLimiter(limits.connectionsPerMinutePerAddress());
         if (store instanceof JdbcDocumentStore database) {
+            operations.metrics().watchJournal(database::revisionsInJournalOnly);
             notices = new RevisionNotices(database::listening, documents, followerRecheckMillis());
             threads.newThread(notices).start();
             // Its own thread: the upkeep of an H2 file holds up H2's commits for a moment, and

@@ -374,6 +374,12 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         }
     }
 
+    /** Revisions that the journal holds and the database does not yet; 0 without a journal. */
+    public int revisionsInJournalOnly() {
+        WriteBehind journaled = writeBehind;
+        return journaled == null ? 0 : journaled.waitingRevisions();
+    }
+
     /** The database once it is open, else null; it holds every commit taken so far. */
     Database openedDatabase() {
         Database d = database;

@@ -252,6 +252,13 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
+    /** Revisions accepted and not yet in the database. */
+    int waitingRevisions() {
+        synchronized (appending) {
+            return waitingCommits;
+        }
+    }
+
     /** Why accepted revisions are not in the database, or null when nothing stands in the way. */
     String problem() {
         return problem;

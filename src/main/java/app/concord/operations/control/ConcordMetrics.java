@@ -32,6 +32,7 @@ public class ConcordMetrics implements CommitObserver {
     private volatile IntSupplier connectionsOpen = () -> 0;
     private volatile IntSupplier documentsOpen = () -> 0;
     private volatile IntSupplier revisionsWaiting = () -> 0;
+    private volatile IntSupplier revisionsInJournal = () -> 0;
 
     private final Counter connectionsOpened = Counter.builder().name("concord_connections_opened_total")
             .help("WebSocket connections opened to a document").register(registry);
@@ -59,10 +60,10 @@ public class ConcordMetrics implements CommitObserver {
             .help("From an op message's arrival to its ack being queued for sending (includes the commit)")
             .classicOnly().classicUpperBounds(SECONDS).withoutExemplars().register(registry);
     private final Histogram commitDuration = Histogram.builder().name("concord_commit_duration_seconds").unit(Unit.SECONDS)
-            .help("Duration of one group commit transaction").classicOnly().classicUpperBounds(SECONDS)
+            .help("Duration of one group commit: its transaction, or its append to the commit journal").classicOnly().classicUpperBounds(SECONDS)
             .withoutExemplars().register(registry);
     private final Histogram commitBatch = Histogram.builder().name("concord_commit_batch_revisions")
-            .help("Revisions stored by one group commit transaction").classicOnly().classicUpperBounds(BATCH)
+            .help("Revisions stored by one group commit").classicOnly().classicUpperBounds(BATCH)
             .withoutExemplars().register(registry);
     private final Info buildInfo = Info.builder().name("concord_build_info")
             .help("Version of Concord and the server it runs on").labelNames("version", "server").register(registry);
@@ -73,8 +74,11 @@ public class ConcordMetrics implements CommitObserver {
         GaugeWithCallback.builder().name("concord_documents_open").help("Documents held in memory now")
                 .callback(c -> c.call(documentsOpen())).register(registry);
         GaugeWithCallback.builder().name("concord_revisions_waiting_for_commit")
-                .help("Revisions applied in memory and waiting for a commit transaction")
+                .help("Revisions applied in memory and waiting for their group commit")
                 .callback(c -> c.call(revisionsWaiting())).register(registry);
+        GaugeWithCallback.builder().name("concord_journal_revisions_waiting")
+                .help("Revisions acknowledged from the commit journal and not yet written to the database")
+                .callback(c -> c.call(revisionsInJournal.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("concord_outbox_frames").help("Frames queued for sending to clients now")
                 .callback(c -> c.call(framesQueued.sum())).register(registry);
         JvmMetrics.builder().register(registry);
@@ -90,6 +94,11 @@ public class ConcordMetrics implements CommitObserver {
         connectionsOpen = connections;
         documentsOpen = documents::openCount;
         revisionsWaiting = documents::revisionsWaitingForCommit;
+    }
+
+    /** Adds the gauge of revisions in the commit journal only (see the document store). */
+    public void watchJournal(IntSupplier revisions) {
+        revisionsInJournal = revisions;
     }
 
     public void buildInfo(String version, String server) {

@@ -107,11 +107,13 @@ class WriteBehindTest {
             StoreUnavailableException e = assertThrows(StoreUnavailableException.class, journaled::drain);
             assertTrue(e.getMessage().contains("refused"), e.getMessage());
             assertEquals(2, segments(), "both batches are kept");
+            assertEquals(2, journaled.waitingRevisions());
 
             database.failure = null;
             journaled.accept(List.of(commit("notes", 3)), 3);
             journaled.upkeep();
             assertNull(journaled.problem());
+            assertEquals(0, journaled.waitingRevisions());
             assertEquals(List.of(1, 2, 3), database.revisions.get("notes"));
             assertEquals(0, segments());
         }
