@@ -48,6 +48,10 @@ final class DatabaseCopy {
         }).locate();
         try {
             SchemaMigrations.migrate(source);
+            if (source.journal() != null) {
+                // A server that died left revisions in its journal: they are part of what moves.
+                JdbcDocumentStore.over(source).writeJournal();
+            }
             LOG.log(System.Logger.Level.INFO, "event=copy-start: copying every document of " + source.description()
                     + " into " + target.description());
             Result result = copy(source, target);

@@ -41,9 +41,6 @@ final class DatabaseLocator {
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
-    /** The folder of the commit journal of Concord's own H2 file, in the data folder. */
-    static final String JOURNAL_FOLDER = "concord-journal";
-
     /** JNDI name of the Jakarta EE default datasource. */
     static final String DEFAULT_DATASOURCE = "java:comp/DefaultDataSource";
 
@@ -168,7 +165,7 @@ final class DatabaseLocator {
         String where = "H2 file " + folder.resolve("concord.mv.db") + " (Concord's own: " + reason + ")";
         try {
             // Only this server opens the file (H2 locks it), so commits may reach it through a journal.
-            return h2(pool, where, H2Kind.FILE, shutdown).withJournal(folder.resolve(JOURNAL_FOLDER));
+            return h2(pool, where, H2Kind.FILE, shutdown).withJournal(journalOf(folder.resolve("concord")));
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
@@ -205,7 +202,14 @@ final class DatabaseLocator {
         listener.remove("socketTimeout");
         String where = (driver instanceof org.h2.Driver ? "H2 " : "PostgreSQL ") + withoutSecrets(url) + " (setting concord.dbUrl)";
         try {
-            return driver instanceof org.h2.Driver ? h2(pool, where, H2Kind.of(url), pool) : postgres(pool, where, pool, () -> driver.connect(url, listener));
+            if (driver instanceof org.h2.Driver) {
+                H2Kind kind = H2Kind.of(url);
+                Database h2 = h2(pool, where, kind, pool);
+                // Concord's own H2 file named directly (a copy from it, say): what its journal holds is part of it.
+                Path journal = kind == H2Kind.FILE || kind == H2Kind.TEMPORARY_FILE ? journalOf(Path.of(H2Kind.filePath(url))) : null;
+                return journal != null && Files.isDirectory(journal) ? h2.withJournal(journal) : h2;
+            }
+            return postgres(pool, where, pool, () -> driver.connect(url, listener));
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
@@ -251,6 +255,15 @@ final class DatabaseLocator {
         }
         H2FileUpkeep upkeep = new H2FileUpkeep(dataSource, where, H2FileUpkeep.RETENTION_MILLIS);
         return new Database(dataSource, Database.Dialect.H2, where, true, onClose, null, upkeep);
+    }
+
+    /**
+     * The folder of the commit journal of the H2 file at {@code file} (its path without
+     * {@code .mv.db}): beside it, {@code concord-journal} for Concord's own {@code concord}.
+     */
+    static Path journalOf(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + "-journal");
     }
 
     /** A JDBC URL fit for a log: no password parameter. */

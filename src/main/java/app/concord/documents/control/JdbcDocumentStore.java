@@ -374,6 +374,25 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         }
     }
 
+    /**
+     * Opens the database, writes into it what its journal holds, and lets the journal go,
+     * leaving the database open: for reading it past a store ({@link DatabaseCopy}).
+     *
+     * @throws IllegalStateException when the database does not take what the journal holds
+     */
+    void writeJournal() {
+        database();
+        WriteBehind journaled = writeBehind;
+        if (journaled != null) {
+            writeBehind = null;
+            try {
+                journaled.drain();
+            } finally {
+                journaled.close();
+            }
+        }
+    }
+
     /** Revisions that the journal holds and the database does not yet; 0 without a journal. */
     public int revisionsInJournalOnly() {
         WriteBehind journaled = writeBehind;

@@ -2,6 +2,7 @@ package app.concord.documents.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.concord.collab.Checkpoint;
 import app.concord.collab.HistoryStore;
@@ -73,6 +74,28 @@ class DatabaseCopyTest {
             } finally {
                 target.onClose().close();
             }
+        }
+    }
+
+    /** Revisions that a server which died left in the journal of its own H2 file move with the rest. */
+    @Test
+    void revisionsInTheJournalOfTheSourceMoveToo() throws Exception {
+        Path crashed = folder.resolve("crashed");
+        JournalCrash.leaveRevisionsInTheJournal(crashed);
+        Database target = new DatabaseLocator(Map.of("data", folder.resolve("new").toString())::get,
+                DatabaseCopyTest::noDataSource).locate();
+        try {
+            SchemaMigrations.migrate(target);
+            assertEquals(new DatabaseCopy.Result(3, 0, JournalCrash.REVISIONS),
+                    DatabaseCopy.copyInto(target, "jdbc:h2:file:" + crashed.resolve("concord"), null, null));
+            StoredDocument moved = JdbcDocumentStore.over(target.withJournal(null)).load("doc2");
+            assertEquals(JournalCrash.REVISIONS / 3, moved.rev());
+            assertTrue(text(moved).startsWith("1234567890"), text(moved));
+        } finally {
+            target.onClose().close();
+        }
+        try (var segments = Files.list(crashed.resolve("concord-journal"))) {
+            assertEquals(0, segments.filter(p -> p.toString().endsWith(".journal")).count(), "written into the source first");
         }
     }
 
