@@ -1,6 +1,5 @@
 package app.concord.documents.control;
 
-import app.concord.collab.Checkpoint;
 import app.concord.collab.Commit;
 import app.concord.collab.DocumentIds;
 import app.concord.collab.DocumentStore;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,11 +60,9 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     /** How many documents one query of {@link #lastRevisions} asks about. */
     static final int LAST_REVISIONS_PER_QUERY = 500;
 
-    /** How many documents' last committed revisions {@link #lastCommitted} keeps. */
-    static final int KNOWN_DOCUMENTS = 10_000;
-
     private final Callable<Database> opener;
     private final JdbcHistoryStore history = new JdbcHistoryStore(this);
+    private final OpLogWriter opLog = new OpLogWriter();
     /** Set before {@link #database}, for a database with a journal: whoever sees the one sees the other. */
     private volatile WriteBehind writeBehind;
     private volatile Database database;
@@ -74,20 +70,6 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
     private final ReentrantLock opening = new ReentrantLock();
     /** Guarded by {@link #opening}. */
     private long nextAttemptNanos;
-
-    /**
-     * The last revision of each recently written document that a transaction of this store
-     * committed, so that the next batch need not ask the database whether its first revision
-     * follows one. Written only once a transaction has committed, forgotten when one fails;
-     * least recently written documents drop out first.
-     */
-    private final Map<String, Integer> lastCommitted = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                    return size() > KNOWN_DOCUMENTS;
-                }
-            });
 
     /** @param opener finds the database and brings its schema up to date (see {@link DatabaseLocator}) */
     public JdbcDocumentStore(Callable<Database> opener) {
@@ -161,64 +143,20 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
 
     /** Writes {@code batches} in one transaction, each revision with its batch's commit time. */
     private void store(Database d, List<CommitJournal.Batch> batches) {
-        List<Commit> batch = new ArrayList<>();
-        for (CommitJournal.Batch b : batches) {
-            batch.addAll(b.commits());
-        }
-        Map<String, Integer> lastOfBatch = new HashMap<>();
+        Map<String, Integer> last;
         try {
-            transaction(d, (c, dialect) -> {
-                lastOfBatch.putAll(checkFollowsStoredRevisions(c, batch));
-                Map<String, Commit> snapshots = new LinkedHashMap<>();
-                List<Commit> checkpoints = new ArrayList<>();
-                StringBuilder json = new StringBuilder();
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_revision (doc_id, revision, client_id,"
-                        + " seq, ops_json, created_millis, author_id, inserted_json, added, removed)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (CommitJournal.Batch b : batches) {
-                        for (Commit commit : b.commits()) {
-                            Revision r = commit.revision();
-                            json.setLength(0);
-                            JsonCodec.operation(r.operation(), json);
-                            insert.setString(1, commit.docId());
-                            insert.setInt(2, r.rev());
-                            insert.setString(3, r.client());
-                            insert.setLong(4, r.seq());
-                            insert.setString(5, json.toString());
-                            insert.setLong(6, b.createdMillis());
-                            JdbcHistoryStore.setAuthorship(insert, 7, r);
-                            insert.addBatch();
-                            if (commit.snapshot() != null) {
-                                snapshots.put(commit.docId(), commit);
-                                if (commit.checkpoint() && commit.authorship() != null) {
-                                    checkpoints.add(commit);
-                                }
-                            }
-                        }
-                    }
-                    insert.executeBatch();
-                }
-                for (Commit snapshot : snapshots.values()) {
-                    saveSnapshot(c, dialect, snapshot.docId(), snapshot.revision().rev(), snapshot.snapshot(), snapshot.authorship());
-                }
-                for (Commit checkpoint : checkpoints) {
-                    JdbcHistoryStore.saveCheckpoint(c, dialect, checkpoint.docId(),
-                            new Checkpoint(checkpoint.revision().rev(), checkpoint.snapshot(), checkpoint.authorship()));
-                }
-                dialect.announce(c, lastOfBatch);
-                return null;
-            });
+            last = transaction(d, (c, dialect) -> opLog.write(c, dialect, batches));
         } catch (IllegalStateException e) {
-            lastCommitted.keySet().removeAll(batchDocuments(batch));
+            opLog.failed(batches);
             if (isKeyViolation(e.getCause())) {
                 throw new RevisionTakenException("another writer stored a revision of this batch first: " + e.getMessage(), e);
             }
             throw e;
         } catch (RuntimeException e) {
-            lastCommitted.keySet().removeAll(batchDocuments(batch));
+            opLog.failed(batches);
             throw e;
         }
-        lastCommitted.putAll(lastOfBatch);
+        opLog.committed(last);
     }
 
     @Override
@@ -427,75 +365,6 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
         }
     }
 
-    /**
-     * Each document's first revision in the batch must directly follow a stored one (or be
-     * revision 1). Together with the key on (document, revision), which refuses a revision
-     * already stored, that means it follows the stored <em>last</em> one. One look-up on that
-     * key per document of the batch, so the check costs the same however long the history is,
-     * and none for a document whose last revision this store committed itself.
-     *
-     * @return each document's last revision in the batch
-     */
-    private Map<String, Integer> checkFollowsStoredRevisions(Connection c, List<Commit> batch) throws SQLException {
-        Map<String, Integer> first = new LinkedHashMap<>();
-        Map<String, Integer> last = new HashMap<>();
-        for (Commit commit : batch) {
-            int rev = commit.revision().rev();
-            Integer previous = last.put(commit.docId(), rev);
-            if (previous == null) {
-                first.put(commit.docId(), rev);
-            } else if (rev != previous + 1) {
-                throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " does not follow " + previous);
-            }
-        }
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM concord_revision WHERE doc_id = ? AND revision = ?")) {
-            for (Map.Entry<String, Integer> e : first.entrySet()) {
-                int rev = e.getValue();
-                if (rev < 1) {
-                    throw new IllegalStateException("revision " + rev + " of " + e.getKey() + " is not a revision");
-                }
-                if (rev == 1 || Integer.valueOf(rev - 1).equals(lastCommitted.get(e.getKey()))) {
-                    continue;
-                }
-                s.setString(1, e.getKey());
-                s.setInt(2, rev - 1);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        throw new IllegalStateException("revision " + rev + " of " + e.getKey()
-                                + " does not follow a stored revision: " + (rev - 1) + " is missing");
-                    }
-                }
-            }
-        }
-        return last;
-    }
-
-    /** Overwrites the document's snapshot in place, never with an older one, without reading the old text back. */
-    private static void saveSnapshot(Connection c, Database.Dialect dialect, String docId, int rev, String text,
-            Authorship authorship) throws SQLException {
-        String authorshipJson = authorship == null ? null : authorship.toString();
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE concord_snapshot SET revision = ?, body = ?, authorship_json = ? WHERE doc_id = ? AND revision < ?")) {
-            update.setInt(1, rev);
-            dialect.setDocumentText(update, 2, text);
-            update.setString(3, authorshipJson);
-            update.setString(4, docId);
-            update.setInt(5, rev);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO concord_snapshot (doc_id, revision, body, authorship_json)"
-                + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM concord_snapshot WHERE doc_id = ?)")) {
-            insert.setString(1, docId);
-            insert.setInt(2, rev);
-            dialect.setDocumentText(insert, 3, text);
-            insert.setString(4, authorshipJson);
-            insert.setString(5, docId);
-            insert.executeUpdate();
-        }
-    }
-
     private static Optional<String> readOnlyIdOf(Connection c, String docId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT read_only_id FROM concord_read_only WHERE doc_id = ?")) {
             s.setString(1, docId);
@@ -523,14 +392,6 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
             }
         }
         return revisions;
-    }
-
-    private static List<String> batchDocuments(List<Commit> batch) {
-        List<String> documents = new ArrayList<>();
-        for (Commit c : batch) {
-            documents.add(c.docId());
-        }
-        return documents;
     }
 
     /** Work on one connection. */
