@@ -123,23 +123,14 @@ final class OpLogWriter {
      * @return each document's last revision in the batch
      */
     private Map<String, Integer> checkFollowsStoredRevisions(Connection c, List<Commit> batch) throws SQLException {
-        Map<String, Integer> first = new LinkedHashMap<>();
+        Map<String, Integer> first = firstRevisions(batch);
         Map<String, Integer> last = new HashMap<>();
         for (Commit commit : batch) {
-            int rev = commit.revision().rev();
-            Integer previous = last.put(commit.docId(), rev);
-            if (previous == null) {
-                first.put(commit.docId(), rev);
-            } else if (rev != previous + 1) {
-                throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " does not follow " + previous);
-            }
+            last.put(commit.docId(), commit.revision().rev());
         }
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM concord_revision WHERE doc_id = ? AND revision = ?")) {
             for (Map.Entry<String, Integer> e : first.entrySet()) {
                 int rev = e.getValue();
-                if (rev < 1) {
-                    throw new IllegalStateException("revision " + rev + " of " + e.getKey() + " is not a revision");
-                }
                 if (rev == 1 || Integer.valueOf(rev - 1).equals(lastCommitted.get(e.getKey()))) {
                     continue;
                 }
@@ -154,6 +145,29 @@ final class OpLogWriter {
             }
         }
         return last;
+    }
+
+    /**
+     * Each document's first revision in {@code batch}, in the order the documents come.
+     *
+     * @throws IllegalStateException unless each document's revisions are consecutive, from 1 or later
+     */
+    static Map<String, Integer> firstRevisions(List<Commit> batch) {
+        Map<String, Integer> first = new LinkedHashMap<>();
+        Map<String, Integer> last = new HashMap<>();
+        for (Commit commit : batch) {
+            int rev = commit.revision().rev();
+            Integer previous = last.put(commit.docId(), rev);
+            if (previous == null) {
+                if (rev < 1) {
+                    throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " is not a revision");
+                }
+                first.put(commit.docId(), rev);
+            } else if (rev != previous + 1) {
+                throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " does not follow " + previous);
+            }
+        }
+        return first;
     }
 
     /** Overwrites the document's snapshot in place, never with an older one, without reading the old text back. */

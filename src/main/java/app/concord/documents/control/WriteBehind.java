@@ -121,7 +121,7 @@ final class WriteBehind implements AutoCloseable {
      * @throws StoreUnavailableException  when the journal cannot be written, or too many commits wait for a database that fails
      */
     void accept(List<Commit> batch, long createdMillis) {
-        Map<String, Integer> first = firstRevisions(batch);
+        Map<String, Integer> first = OpLogWriter.firstRevisions(batch);
         boolean full;
         List<String> unknown = new ArrayList<>();
         synchronized (appending) {
@@ -289,25 +289,6 @@ final class WriteBehind implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing a segment of the commit journal failed: " + e.getMessage());
         }
-    }
-
-    /** Each document's first revision in {@code batch}; its revisions must be consecutive. */
-    private static Map<String, Integer> firstRevisions(List<Commit> batch) {
-        Map<String, Integer> first = new LinkedHashMap<>();
-        Map<String, Integer> last = new HashMap<>();
-        for (Commit commit : batch) {
-            int rev = commit.revision().rev();
-            Integer previous = last.put(commit.docId(), rev);
-            if (previous == null) {
-                if (rev < 1) {
-                    throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " is not a revision");
-                }
-                first.put(commit.docId(), rev);
-            } else if (rev != previous + 1) {
-                throw new IllegalStateException("revision " + rev + " of " + commit.docId() + " does not follow " + previous);
-            }
-        }
-        return first;
     }
 
     /**
