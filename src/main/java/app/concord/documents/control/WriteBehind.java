@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Commits made durable by a {@link CommitJournal} at once and written to the database a few
  * times a second, many batches in one transaction: for a database that this store alone
- * writes (Concord's own H2 file), where a transaction per batch costs the server several
- * times what keeping the edit in memory does (BENCHMARKS.md, "The commit journal").
+ * writes (Concord's own H2 file), where a transaction costs about the same whatever it
+ * carries and a batch, under steady typing, carries about one revision (BENCHMARKS.md, "The
+ * commit journal").
  *
  * <p>The contract of {@code DocumentStore.commit} holds: {@link #accept} returns once the
  * batch is in the journal's file, which survives a crash of the process (and, once a second,
