@@ -316,7 +316,7 @@ public final class JdbcDocumentStore implements DocumentStore, AutoCloseable {
      * Opens the database, writes into it what its journal holds, and lets the journal go,
      * leaving the database open: for reading it past a store ({@link DatabaseCopy}).
      *
-     * @throws IllegalStateException when the database does not take what the journal holds
+     * @throws StoreUnavailableException when the database does not take what the journal holds; it stays in the journal
      */
     void writeJournal() {
         database();
