@@ -108,6 +108,15 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * The name with each U+0000 as a space: the name is kept with the document's authors, and
+     * PostgreSQL keeps no U+0000 in text. A join is not refused for it, since the name comes
+     * from a stored setting its person may not see.
+     */
+    static String displayName(String name) {
+        return name.replace('\u0000', ' ');
+    }
+
     private static ClientMessage decodeJoin(JsonObject object) {
         String client = string(object, "client", true);
         if (!ID.matcher(client).matches()) {
@@ -116,6 +125,9 @@ public final class JsonCodec {
         String name = string(object, "name", false);
         if (name != null && name.length() > MAX_NAME_LENGTH) {
             throw new FieldException(ErrorCode.BAD_MESSAGE, "\"name\" is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        if (name != null) {
+            name = displayName(name);
         }
         Integer rev = present(object, "rev") ? revision(object, "rev") : null;
         String author = string(object, "author", false);

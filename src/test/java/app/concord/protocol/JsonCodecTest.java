@@ -27,6 +27,12 @@ class JsonCodecTest {
     }
 
     @Test
+    void aJoinsNameHasEachU0000AsASpace() {
+        assertEquals(new ClientMessage.Join("a1", "a b\tc  d", null),
+                JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"name\":\"a\\u0000b\\tc\\u0000\\u0000d\"}"));
+    }
+
+    @Test
     void aJoinMayAskForBatches() {
         assertEquals(new ClientMessage.Join("a1", null, 3, null, true),
                 JsonCodec.decode("{\"type\":\"join\",\"client\":\"a1\",\"rev\":3,\"batch\":true}"));
